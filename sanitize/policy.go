@@ -2,10 +2,12 @@ package sanitize
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"io"
 	"os"
 	"sort"
+	"strings"
 
 	"github.com/pelletier/go-toml/v2"
 )
@@ -163,6 +165,14 @@ func ParsePolicy(r io.Reader) (Policy, error) {
 	dec := toml.NewDecoder(bytes.NewReader(data))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(&p); err != nil {
+		var strict *toml.StrictMissingError
+		if errors.As(err, &strict) {
+			var keys []string
+			for _, e := range strict.Errors {
+				keys = append(keys, strings.Join(e.Key(), "."))
+			}
+			return Policy{}, fmt.Errorf("parsing policy: unknown keys: %s", strings.Join(keys, ", "))
+		}
 		return Policy{}, fmt.Errorf("parsing policy: %w", err)
 	}
 	p = p.WithDefaults()

@@ -268,6 +268,10 @@ func OutputName(name string, t Type) string {
 	}
 	ext := t.OutputType().Ext()
 	stem := strings.TrimSuffix(base, path.Ext(base))
+	if t == TypeGZIP {
+		// "x.tar.gz" becomes one zip, "x.zip", not "x.tar.zip".
+		stem = strings.TrimSuffix(stem, ".tar")
+	}
 	if stem == "" {
 		stem = "file"
 	}

@@ -211,6 +211,7 @@ type Writer struct {
 	w       io.Writer
 	err     error
 	pending *xml.StartElement // written as "<x" without ">" yet, to allow "/>"
+	depth   int               // open elements; text outside the root is dropped
 	buf     bytes.Buffer
 }
 
@@ -240,8 +241,10 @@ func (w *Writer) Token(tok xml.Token) error {
 		}
 		st := t
 		w.pending = &st
+		w.depth++
 		return w.raw(w.buf.String())
 	case xml.EndElement:
+		w.depth--
 		if w.pending != nil && w.pending.Name == t.Name {
 			w.pending = nil
 			return w.raw("/>")
@@ -249,7 +252,9 @@ func (w *Writer) Token(tok xml.Token) error {
 		w.closePending(false)
 		return w.raw("</" + qname(t.Name) + ">")
 	case xml.CharData:
-		if len(t) == 0 {
+		// Whitespace around the root element carries nothing, and keeping
+		// it would make every pass add the newline after the declaration.
+		if len(t) == 0 || w.depth == 0 {
 			return w.err
 		}
 		w.closePending(false)
