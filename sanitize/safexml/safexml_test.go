@@ -127,4 +127,3 @@ func FuzzCopy(f *testing.F) {
 		}
 	})
 }
-
