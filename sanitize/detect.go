@@ -85,6 +85,20 @@ func detectBinary(h []byte) Type {
 		return TypeISO
 	case has(0, "dex\n"):
 		return TypeAPK
+	case has(0, "\x78\x9F\x3E\x22"):
+		return TypeTNEF
+	case has(0, "BZh") && len(h) > 3 && h[3] >= '1' && h[3] <= '9':
+		return TypeBZIP2
+	case has(0, "\xFD7zXZ\x00"):
+		return TypeXZ
+	case has(2, "-lh") && len(h) > 6 && h[6] == '-', has(2, "-lz") && len(h) > 6 && h[6] == '-':
+		return TypeLZH
+	case has(0, "\x60\xEA"):
+		return TypeARJ
+	case has(0, "070701"), has(0, "070702"), has(0, "070707"), has(0, "\xC7\x71"), has(0, "\x71\xC7"):
+		return TypeCPIO
+	case has(0, "SZDD\x88\xF0\x27\x33"):
+		return TypeSZDD
 	}
 	// PDF readers accept the header anywhere in the first KiB, so must we:
 	// otherwise junk before %PDF- smuggles a PDF past type checks.
@@ -266,12 +280,18 @@ func detectText(head []byte, ext string) Type {
 		return TypeHTA
 	case scriptExts[ext]:
 		return TypeScript
+	case isMail(body):
+		return TypeEML
+	case isEncodedBinary(body):
+		return TypeEncoded
 	case bytes.Contains(lower, []byte("<svg")) && (bytes.HasPrefix(lower, []byte("<svg")) || bytes.HasPrefix(lower, []byte("<?xml")) || bytes.HasPrefix(lower, []byte("<!--"))):
 		return TypeSVG
 	case bytes.HasPrefix(lower, []byte("<!doctype html")), bytes.HasPrefix(lower, []byte("<html")),
 		bytes.HasPrefix(lower, []byte("<head")), bytes.HasPrefix(lower, []byte("<body")),
 		bytes.HasPrefix(lower, []byte("<script")), bytes.HasPrefix(lower, []byte("<iframe")),
 		bytes.HasPrefix(lower, []byte("<!--")) && bytes.Contains(lower, []byte("<html")):
+		return TypeHTML
+	case startsWithHTMLTag(lower):
 		return TypeHTML
 	case bytes.HasPrefix(lower, []byte("<?xml")):
 		if bytes.Contains(lower, []byte("<html")) {
@@ -280,6 +300,25 @@ func detectText(head []byte, ext string) Type {
 		return TypeXML
 	}
 	return textKind(ext)
+}
+
+// htmlTags are elements that mark a fragment as HTML when the file starts
+// with one: browsers and mail clients render such fragments without
+// <html>, so they must be sanitized as HTML, not passed as text.
+var htmlTags = []string{"a", "abbr", "b", "base", "br", "div", "embed", "font", "form", "h1", "h2", "h3", "h4", "h5", "h6",
+	"i", "img", "input", "link", "meta", "object", "p", "pre", "span", "style", "table", "title", "u", "ul", "ol"}
+
+func startsWithHTMLTag(lower []byte) bool {
+	if len(lower) < 2 || lower[0] != '<' {
+		return false
+	}
+	for _, tag := range htmlTags {
+		rest, ok := bytes.CutPrefix(lower[1:], []byte(tag))
+		if ok && len(rest) > 0 && (rest[0] == '>' || rest[0] == ' ' || rest[0] == '/' || rest[0] == '\t' || rest[0] == '\n' || rest[0] == '\r') {
+			return true
+		}
+	}
+	return false
 }
 
 func textKind(ext string) Type {
@@ -330,4 +369,56 @@ func trailingCut(tail []byte) int {
 		}
 	}
 	return len(tail)
+}
+
+// mailHeaders are fields that open an RFC 5322 message or an mbox entry.
+var mailHeaders = []string{"from:", "to:", "subject:", "received:", "return-path:", "mime-version:", "message-id:", "date:", "delivered-to:", "content-type:"}
+
+// isMail reports whether text starts like a mail message: an mbox "From "
+// line, or a block of at least three header fields of which two are
+// well-known, before the first empty line.
+func isMail(b []byte) bool {
+	if bytes.HasPrefix(b, []byte("From ")) {
+		return true
+	}
+	known, fields := 0, 0
+	for _, line := range bytes.SplitN(b[:min(len(b), 8192)], []byte("\n"), 40) {
+		line = bytes.TrimRight(line, "\r")
+		if len(line) == 0 {
+			break
+		}
+		if line[0] == ' ' || line[0] == '\t' {
+			continue // folded header
+		}
+		colon := bytes.IndexByte(line, ':')
+		if colon <= 0 || bytes.ContainsAny(line[:colon], " \t") {
+			return false
+		}
+		fields++
+		name := strings.ToLower(string(line[:colon+1]))
+		for _, h := range mailHeaders {
+			if name == h {
+				known++
+			}
+		}
+	}
+	return fields >= 3 && known >= 2
+}
+
+// isEncodedBinary finds uuencode ("begin 644 name" followed by an M line)
+// and BinHex 4 markers.
+func isEncodedBinary(b []byte) bool {
+	if bytes.Contains(b, []byte("(This file must be converted with BinHex")) {
+		return true
+	}
+	lines := bytes.Split(b, []byte("\n"))
+	for i, line := range lines {
+		line = bytes.TrimRight(line, "\r")
+		if len(line) > 10 && bytes.HasPrefix(line, []byte("begin ")) &&
+			line[6] >= '0' && line[6] <= '7' && line[7] >= '0' && line[7] <= '7' && line[8] >= '0' && line[8] <= '7' && line[9] == ' ' &&
+			i+1 < len(lines) && bytes.HasPrefix(lines[i+1], []byte("M")) {
+			return true
+		}
+	}
+	return false
 }

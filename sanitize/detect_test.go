@@ -86,8 +86,22 @@ func TestDetect(t *testing.T) {
 		{"html with leading space", "a.htm", []byte("\r\n  <html>"), TypeHTML},
 		{"svg", "a.svg", []byte(`<svg xmlns="http://www.w3.org/2000/svg"/>`), TypeSVG},
 		{"svg with xml decl", "a.svg", []byte(`<?xml version="1.0"?><svg/>`), TypeSVG},
+		{"html fragment", "a.html", []byte(`<a href="data:application/octet-stream;base64,TVqQ">x</a>`), TypeHTML},
+		{"angle-bracket text is text", "a.txt", []byte("<重要> 会議は10時から\n"), TypeTXT},
+		{"tag-like word is text", "a.txt", []byte("<abstract> of the memo\n"), TypeTXT},
 		{"xml", "a.xml", []byte(`<?xml version="1.0"?><root/>`), TypeXML},
 		{"binary garbage", "a.bin", []byte{0x00, 0x01, 0x02, 0x03}, TypeUnknown},
+		{"mbox", "a.txt", []byte("From a@example.jp  Thu Jul 31 13:51:21 2008\nFrom: a\n\nbody"), TypeEML},
+		{"rfc 5322 message", "a.txt", []byte("Received: x\r\nFrom: a@example.jp\r\nTo: b@example.jp\r\nSubject: s\r\n\r\nbody"), TypeEML},
+		{"text with a colon line is not mail", "a.txt", []byte("議題: 予算\n日時: 10時\n場所: 3F\n"), TypeTXT},
+		{"uuencoded", "a.txt", []byte("see below\nbegin 644 clam.exe\nM35I0``(````$``\\`__\n"), TypeEncoded},
+		{"binhex", "a.txt", []byte("(This file must be converted with BinHex 4.0)\n:#'0XB@"), TypeEncoded},
+		{"begin without mode is text", "a.txt", []byte("begin here\nMore text\n"), TypeTXT},
+		{"tnef", "winmail.dat", []byte("\x78\x9F\x3E\x22\xaf\x01"), TypeTNEF},
+		{"bzip2", "a.bz2", []byte("BZh91AY&SY"), TypeBZIP2},
+		{"lzh", "a.lzh", []byte("\x1f\x00-lh5-\x00\x00"), TypeLZH},
+		{"arj", "a.arj", []byte("\x60\xEA\x2c\x00"), TypeARJ},
+		{"cpio newc", "a.cpio", []byte("070701000000"), TypeCPIO},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

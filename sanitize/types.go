@@ -84,18 +84,31 @@ const (
 	TypeSVG  Type = "svg"
 	TypeXML  Type = "xml"
 
-	TypeEXE     Type = "exe"
-	TypeELF     Type = "elf"
-	TypeMachO   Type = "macho"
-	TypeScript  Type = "script"
-	TypeLNK     Type = "lnk"
-	TypeHTA     Type = "hta"
-	TypeISO     Type = "iso"
-	TypeMSI     Type = "msi"
-	TypeCAB     Type = "cab"
-	TypeCHM     Type = "chm"
-	TypeJAR     Type = "jar"
-	TypeAPK     Type = "apk"
+	TypeEXE    Type = "exe"
+	TypeELF    Type = "elf"
+	TypeMachO  Type = "macho"
+	TypeScript Type = "script"
+	TypeLNK    Type = "lnk"
+	TypeHTA    Type = "hta"
+	TypeISO    Type = "iso"
+	TypeMSI    Type = "msi"
+	TypeCAB    Type = "cab"
+	TypeCHM    Type = "chm"
+	TypeJAR    Type = "jar"
+	TypeAPK    Type = "apk"
+	// Mail messages belong to the mail gateway, which sanitizes them part
+	// by part; as files they are refused.
+	TypeEML Type = "eml"
+	// TypeEncoded is text that wraps a binary (uuencode, BinHex): inert as
+	// text, but a way to smuggle an executable past a text-only check.
+	TypeEncoded Type = "encoded"
+	TypeTNEF    Type = "tnef"
+	TypeBZIP2   Type = "bz2"
+	TypeXZ      Type = "xz"
+	TypeLZH     Type = "lzh"
+	TypeARJ     Type = "arj"
+	TypeCPIO    Type = "cpio"
+	TypeSZDD    Type = "szdd"
 	TypeUnknown Type = "unknown"
 )
 
@@ -184,6 +197,15 @@ var typeTable = map[Type]TypeInfo{
 	TypeCHM:     {FamilyRejected, []string{"chm"}, "application/vnd.ms-htmlhelp", "", "HTMLヘルプ", "compiled HTML help"},
 	TypeJAR:     {FamilyRejected, []string{"jar"}, "application/java-archive", "", "Javaアーカイブ", "Java archive"},
 	TypeAPK:     {FamilyRejected, []string{"apk"}, "application/vnd.android.package-archive", "", "Androidアプリ", "Android package"},
+	TypeEML:     {FamilyRejected, []string{"eml", "msg", "mbox"}, "message/rfc822", "", "メールファイル（メールゲートウェイで扱います）", "mail message (handled by the mail gateway)"},
+	TypeEncoded: {FamilyRejected, []string{"uu", "uue", "hqx"}, "text/plain", "", "エンコードされたバイナリ（uuencode・BinHex）", "encoded binary (uuencode, BinHex)"},
+	TypeTNEF:    {FamilyRejected, []string{"dat", "tnef"}, "application/vnd.ms-tnef", "", "Outlook添付（winmail.dat）", "Outlook TNEF attachment (winmail.dat)"},
+	TypeBZIP2:   {FamilyRejected, []string{"bz2"}, "application/x-bzip2", "", "bzip2圧縮ファイル（未対応）", "bzip2 file (not supported)"},
+	TypeXZ:      {FamilyRejected, []string{"xz"}, "application/x-xz", "", "xz圧縮ファイル（未対応）", "xz file (not supported)"},
+	TypeLZH:     {FamilyRejected, []string{"lzh", "lha"}, "application/x-lzh-compressed", "", "LHA圧縮ファイル（未対応）", "LHA archive (not supported)"},
+	TypeARJ:     {FamilyRejected, []string{"arj"}, "application/x-arj", "", "ARJ圧縮ファイル（未対応）", "ARJ archive (not supported)"},
+	TypeCPIO:    {FamilyRejected, []string{"cpio"}, "application/x-cpio", "", "cpioアーカイブ（未対応）", "cpio archive (not supported)"},
+	TypeSZDD:    {FamilyRejected, []string{"ex_", "dl_", "sz_"}, "application/x-ms-compress-szdd", "", "MS圧縮ファイル（未対応）", "MS-compressed file (not supported)"},
 	TypeUnknown: {FamilyRejected, nil, "application/octet-stream", "", "不明な形式", "unknown format"},
 }
 
