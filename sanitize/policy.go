@@ -18,7 +18,8 @@ import (
 // Active content that the format always removes (macros, JavaScript, OLE
 // objects, DDE, …) has no switch: there is no setting that lets it through.
 type Policy struct {
-	// Allow lists the types accepted at all (see docs for the names). Types
+	// Allow lists the types accepted at all, by the codes in the file types
+	// table of docs/sanitize-reference.md. Types
 	// of the "rejected" family (executables, scripts, disk images, unknown)
 	// can never be allowed. Empty means DefaultPolicy's list.
 	Allow []Type `toml:"allow" json:"allow"`
