@@ -128,11 +128,6 @@ func classifyRelType(t string) relVerdict {
 	return unknownRel
 }
 
-// isHyperlinkType reports whether t is the hyperlink relationship type.
-func isHyperlinkType(t string) bool {
-	return t == relOffice+"hyperlink" || t == relStrict+"hyperlink"
-}
-
 // safeLinkScheme reports whether an external hyperlink target is an
 // ordinary web or mail link. file:, UNC (\\host\share), mhtml:, ms-* and
 // other protocol handlers run programs or leak credentials on click
