@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -170,3 +171,5 @@ func buildZip(t testing.TB, entries ...entry) []byte {
 	}
 	return buf.Bytes()
 }
+
+func osExec(name string, args ...string) *exec.Cmd { return exec.Command(name, args...) }
