@@ -131,8 +131,8 @@ func readOutput(out []byte) (map[string]string, error) {
 type entry struct {
 	name     string
 	body     string
-	stored   bool   // zip.Store instead of zip.Deflate
-	rawName  bool   // write name bytes as they are, without the UTF-8 flag
+	stored   bool // zip.Store instead of zip.Deflate
+	rawName  bool // write name bytes as they are, without the UTF-8 flag
 	mode     os.FileMode
 	unixLink bool // Unix creator, S_IFLNK external attributes
 	dir      bool

@@ -3,12 +3,16 @@ package archive
 import (
 	"archive/zip"
 	"bytes"
+	"os"
+	"os/exec"
+	"path/filepath"
 	"strings"
 	"testing"
 
 	"golang.org/x/text/encoding/japanese"
 	"golang.org/x/text/unicode/norm"
 
+	"github.com/kakehashi/kakehashi/internal/testtool"
 	"github.com/kakehashi/kakehashi/sanitize"
 )
 
@@ -341,4 +345,29 @@ func corruptData(data []byte) []byte {
 		out[i] ^= 0x55
 	}
 	return out
+}
+
+// TestOutputOpensInUnzip checks the output with an independent reader:
+// Info-ZIP's unzip must test it clean and list the UTF-8 names.
+func TestOutputOpensInUnzip(t *testing.T) {
+	unzip := testtool.Require(t, "unzip", "unzip")
+	name, err := japanese.ShiftJIS.NewEncoder().String("資料/日本語のファイル.txt")
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := run(t, "in.zip", buildZip(t, entry{name: name, body: "本文\n", rawName: true}, entry{name: "b.txt", body: "b\n"}), "")
+	path := filepath.Join(t.TempDir(), "out.zip")
+	if err := os.WriteFile(path, r.out, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if out, err := exec.Command(unzip, "-tq", path).CombinedOutput(); err != nil {
+		t.Fatalf("unzip -t: %v\n%s", err, out)
+	}
+	out, err := exec.Command(unzip, "-Z1", path).Output()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(out), "資料/日本語のファイル.txt") {
+		t.Errorf("unzip lists %q", out)
+	}
 }
