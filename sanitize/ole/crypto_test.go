@@ -1,0 +1,132 @@
+package ole
+
+import (
+	"bytes"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"testing"
+
+	"github.com/kakehashi/kakehashi/internal/testtool"
+	"github.com/kakehashi/kakehashi/sanitize"
+)
+
+// agileFixture was encrypted by Microsoft Excel with its default password
+// "VelvetSweatshop" (agile encryption, AES-128, SHA-1); see
+// testdata/README.md for where it comes from.
+const (
+	agileFixture  = "excel-agile-velvetsweatshop.xlsx"
+	agilePassword = "VelvetSweatshop"
+)
+
+func testdataFile(t testing.TB, name string) []byte {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join("testdata", name))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+// TestDecryptAgileMatchesMsoffcrypto decrypts a file encrypted by Excel and
+// compares the plain package byte for byte with what msoffcrypto-tool, an
+// independent implementation, makes of it.
+func TestDecryptAgileMatchesMsoffcrypto(t *testing.T) {
+	tool := testtool.Require(t, "msoffcrypto-tool", "python3-msoffcrypto-tool")
+	enc := testdataFile(t, agileFixture)
+	dir := t.TempDir()
+	want := filepath.Join(dir, "want.xlsx")
+	if out, err := exec.Command(tool, "-p", agilePassword, filepath.Join("testdata", agileFixture), want).CombinedOutput(); err != nil {
+		t.Fatalf("msoffcrypto-tool: %v: %s", err, out)
+	}
+	wantBytes, err := os.ReadFile(want)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f, err := Inspect(inputOf(enc, agileFixture))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got bytes.Buffer
+	env := &sanitize.Env{Budget: sanitize.NewBudget(sanitize.DefaultLimits())}
+	if err := decryptOOXML(f, agilePassword, env, &got); err != nil {
+		t.Fatalf("decrypt: %v", err)
+	}
+	if !bytes.Equal(got.Bytes(), wantBytes) {
+		t.Fatalf("decrypted %d bytes differ from msoffcrypto-tool's %d", got.Len(), len(wantBytes))
+	}
+	if !bytes.HasPrefix(got.Bytes(), []byte("PK\x03\x04")) {
+		t.Fatal("decrypted package is not a zip")
+	}
+}
+
+func TestDecryptAgileRejects(t *testing.T) {
+	enc := testdataFile(t, agileFixture)
+	tests := []struct {
+		name     string
+		password string
+		budget   int64
+		want     sanitize.Reason
+	}{
+		{"wrong password", "velvetsweatshop", 0, sanitize.ReasonWrongPassword},
+		{"empty password", "", 0, sanitize.ReasonWrongPassword},
+		{"budget smaller than the package", agilePassword, 100, sanitize.ReasonTooLarge},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			f, err := Inspect(inputOf(enc, agileFixture))
+			if err != nil {
+				t.Fatal(err)
+			}
+			lim := sanitize.DefaultLimits()
+			if tt.budget > 0 {
+				lim.MaxExpandedBytes = tt.budget
+			}
+			err = decryptOOXML(f, tt.password, &sanitize.Env{Budget: sanitize.NewBudget(lim)}, &bytes.Buffer{})
+			if rej, ok := sanitize.AsRejection(err); !ok || rej.Reason != tt.want {
+				t.Fatalf("got %v, want %s", err, tt.want)
+			}
+		})
+	}
+}
+
+// TestParseAgileRejects feeds descriptors Office never writes: each must be
+// refused, not guessed at.
+func TestParseAgileRejects(t *testing.T) {
+	const key = `<keyData saltSize="16" blockSize="16" keyBits="128" hashSize="20" cipherAlgorithm="AES" cipherChaining="ChainingModeCBC" hashAlgorithm="SHA1" saltValue="AAAAAAAAAAAAAAAAAAAAAA=="/>`
+	pw := func(attrs string) string {
+		return `<keyEncryptors><keyEncryptor uri="http://schemas.microsoft.com/office/2006/keyEncryptor/password"><p:encryptedKey ` + attrs + `/></keyEncryptor></keyEncryptors>`
+	}
+	good := `saltSize="16" blockSize="16" keyBits="128" hashSize="20" cipherAlgorithm="AES" cipherChaining="ChainingModeCBC" hashAlgorithm="SHA1" saltValue="AAAAAAAAAAAAAAAAAAAAAA==" encryptedVerifierHashInput="AAAAAAAAAAAAAAAAAAAAAA==" encryptedVerifierHashValue="AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=" encryptedKeyValue="AAAAAAAAAAAAAAAAAAAAAA=="`
+	doc := func(body string) []byte {
+		return []byte(`<?xml version="1.0"?><encryption xmlns="http://schemas.microsoft.com/office/2006/encryption" xmlns:p="http://schemas.microsoft.com/office/2006/keyEncryptor/password">` + body + `</encryption>`)
+	}
+	tests := []struct {
+		name string
+		xml  []byte
+		want sanitize.Reason
+	}{
+		{"spinCount above the schema maximum", doc(key + pw(good+` spinCount="10000001"`)), sanitize.ReasonMalformed},
+		{"RC4", doc(key + pw(`spinCount="1" `+replace(good, `"AES"`, `"RC4"`))), sanitize.ReasonMalformed},
+		{"CFB chaining", doc(key + pw(`spinCount="1" `+replace(good, "ChainingModeCBC", "ChainingModeCFB"))), sanitize.ReasonMalformed},
+		{"MD5", doc(key + pw(`spinCount="1" `+replace(good, `"SHA1"`, `"MD5"`))), sanitize.ReasonMalformed},
+		{"salt shorter than saltSize", doc(key + pw(`spinCount="1" `+replace(good, `saltSize="16"`, `saltSize="32"`))), sanitize.ReasonMalformed},
+		{"no password key encryptor", doc(key), sanitize.ReasonEncrypted},
+		{"DOCTYPE", append([]byte(`<!DOCTYPE x [<!ENTITY a "b">]>`), doc(key)...), sanitize.ReasonXMLDoctype},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := parseAgile(tt.xml)
+			if rej, ok := sanitize.AsRejection(err); !ok || rej.Reason != tt.want {
+				t.Fatalf("got %v, want %s", err, tt.want)
+			}
+		})
+	}
+	if _, err := parseAgile(doc(key + pw(`spinCount="1" `+good))); err != nil {
+		t.Fatalf("the well-formed descriptor was refused: %v", err)
+	}
+}
+
+func replace(s, old, new string) string {
+	return string(bytes.ReplaceAll([]byte(s), []byte(old), []byte(new)))
+}
