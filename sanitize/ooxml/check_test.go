@@ -183,3 +183,17 @@ func wordText(tb testing.TB, part string) string {
 
 // totals sums a report's removals by kind.
 func totals(rep *sanitize.Report) map[sanitize.RemovalKind]int { return rep.Totals() }
+
+// members returns every member of a zip by name, decompressed.
+func members(tb testing.TB, data []byte) map[string]string {
+	tb.Helper()
+	zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
+	if err != nil {
+		tb.Fatal(err)
+	}
+	m := map[string]string{}
+	for _, f := range zr.File {
+		m[f.Name] = partText(tb, data, f.Name)
+	}
+	return m
+}

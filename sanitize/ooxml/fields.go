@@ -207,10 +207,14 @@ func (f *filter) dangerousField(instr string, nestedFirst bool) (sanitize.Remova
 	if nestedFirst {
 		return sanitize.RemovedDDE, true
 	}
-	name := strings.TrimLeft(instr, " \t\r\n\"'\\")
-	if i := strings.IndexAny(name, " \t\r\n\"\\"); i >= 0 {
-		name = name[:i]
+	// The name is the leading letters: Word reads "DDEAUTO\"x\"" and
+	// "INCLUDETEXT!x" as those fields, so stop at the first non-letter.
+	name := strings.TrimLeft(instr, " \t\r\n\"'\\\u00a0\u3000")
+	end := 0
+	for end < len(name) && (name[end]|0x20 >= 'a' && name[end]|0x20 <= 'z') {
+		end++
 	}
+	name = name[:end]
 	switch strings.ToUpper(name) {
 	case "DDE", "DDEAUTO":
 		return sanitize.RemovedDDE, true

@@ -224,3 +224,7 @@ func bombDocx(tb testing.TB) []byte {
 	o.addBytes("word/media/image2.png", "", append(append([]byte{}, tinyPNG...), make([]byte, 4<<20)...))
 	return o.build(tb)
 }
+
+func benignPptx(tb testing.TB) []byte { return pptxWith(ctPptx, "").build(tb) }
+
+func benignXlsx(tb testing.TB) []byte { return xlsxWith(ctXlsx, "", "").build(tb) }

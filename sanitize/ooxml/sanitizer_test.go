@@ -31,6 +31,33 @@ func TestBenignDocxKeepsTextAndParts(t *testing.T) {
 	}
 }
 
+// TestBenignPackagesCopiedRaw: a package with nothing to remove comes out
+// with every part byte for byte as it was (only [Content_Types].xml is
+// rewritten), and a clean report.
+func TestBenignPackagesCopiedRaw(t *testing.T) {
+	for name, build := range map[string]func(testing.TB) []byte{"docx": benignDocx, "xlsx": benignXlsx, "pptx": benignPptx} {
+		t.Run(name, func(t *testing.T) {
+			in := build(t)
+			out, rep := mustRun(t, in, sanitize.Policy{})
+			if len(rep.Removed) != 0 || len(rep.Warnings) != 0 {
+				t.Errorf("removed %v, warnings %v", rep.Removed, rep.Warnings)
+			}
+			if string(rep.Type) != name {
+				t.Errorf("type %s", rep.Type)
+			}
+			zin, zout := members(t, in), members(t, out)
+			if len(zin) != len(zout) {
+				t.Errorf("%d members in, %d out", len(zin), len(zout))
+			}
+			for n, data := range zin {
+				if n != contentTypesName && zout[n] != data {
+					t.Errorf("%s changed", n)
+				}
+			}
+		})
+	}
+}
+
 func TestActiveContentRemoved(t *testing.T) {
 	cases := []struct {
 		name     string

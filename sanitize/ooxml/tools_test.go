@@ -24,10 +24,10 @@ var officeCases = []struct {
 		"vba.docm": vbaDocm, "activex.docx": activeXDocx, "ole.docx": oleDocx,
 	}, "日本語の本文"},
 	{"Calc MS Excel 2007 XML", map[string]func(testing.TB) []byte{
-		"xlm.xlsm": xlmXlsm, "external.xlsx": externalXlsx,
+		"xlm.xlsm": xlmXlsm, "external.xlsx": externalXlsx, "benign.xlsx": benignXlsx,
 	}, "日本語"}, // Calc clips the cell at the column width
 	{"Impress MS PowerPoint 2007 XML", map[string]func(testing.TB) []byte{
-		"macro.pptm": macroPptm,
+		"macro.pptm": macroPptm, "benign.pptx": benignPptx,
 	}, "日本語の本文"},
 }
 
