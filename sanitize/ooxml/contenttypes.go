@@ -126,6 +126,11 @@ func writeContentTypes(w io.Writer, m *contentTypeMap, kept map[string]bool, mai
 	var b bytes.Buffer
 	b.WriteString(`<?xml version="1.0" encoding="UTF-8" standalone="yes"?>` + "\r\n")
 	b.WriteString(`<Types xmlns="` + nsContentTypes + `">`)
+	if _, ok := m.defaults["rels"]; !ok {
+		// Some producers give every .rels part an Override instead; the
+		// copied .rels parts need a type either way.
+		m.defaults["rels"] = ctRels
+	}
 	exts := make([]string, 0, len(m.defaults))
 	for ext, ct := range m.defaults {
 		if _, ok := contentTypes[ct]; ok {

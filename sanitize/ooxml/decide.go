@@ -84,7 +84,10 @@ func (f *filter) decideRefs(e *elem) action {
 		if rl := f.rels[strings.TrimSpace(a.Value)]; rl != nil && rl.keep {
 			continue
 		}
-		if e.is(nsWord, "hyperlink") {
+		// w:hyperlink keeps its text without the link; r:link (a linked
+		// picture next to an embedded one, §20.1.8.13) goes alone so the
+		// embedded picture stays.
+		if e.is(nsWord, "hyperlink") || (e.attrs[i] == nsRel && a.Name.Local == "link") {
 			e.removeAttr(i)
 			f.changed = true
 			i--

@@ -1,10 +1,13 @@
 package ooxml
 
 import (
+	"bytes"
+	"context"
 	"strings"
 	"testing"
 
 	"github.com/kakehashi/kakehashi/sanitize"
+	"github.com/kakehashi/kakehashi/sanitize/engine"
 )
 
 func TestBenignDocxKeepsTextAndParts(t *testing.T) {
@@ -169,5 +172,69 @@ func TestPolicyHyperlinksAndMetadata(t *testing.T) {
 	core, app := partText(t, out, "docProps/core.xml"), partText(t, out, "docProps/app.xml")
 	if strings.Contains(core, "山田") || strings.Contains(core, "鈴木") || !strings.Contains(core, "予算書") || strings.Contains(app, "架け橋市役所") {
 		t.Errorf("metadata: %s %s", core, app)
+	}
+}
+
+func TestLimitsAndOddZips(t *testing.T) {
+	encrypted := func(tb testing.TB) []byte {
+		data := benignDocx(tb)
+		// Set "encrypted" (general purpose bit 0) in every central
+		// directory header, where archive/zip reads the flags.
+		for i := 0; i+10 < len(data); i++ {
+			if string(data[i:i+4]) == "PK\x01\x02" {
+				data[i+8] |= 1
+			}
+		}
+		return data
+	}
+	cases := []struct {
+		name   string
+		in     func(testing.TB) []byte
+		limits sanitize.Limits
+		want   sanitize.Reason
+	}{
+		{"one member over the limit", benignDocx, sanitize.Limits{MaxMembers: 7}, sanitize.ReasonTooManyMembers},
+		{"members at the limit", benignDocx, sanitize.Limits{MaxMembers: 8}, ""}, // benign.docx has 8 members
+		{"expanded size", benignDocx, sanitize.Limits{MaxExpandedBytes: 2000}, sanitize.ReasonTooLarge},
+		{"ratio over the limit", bombDocx, sanitize.Limits{MaxRatio: 200}, sanitize.ReasonCompressionBomb},
+		{"ratio under a generous limit", bombDocx, sanitize.Limits{MaxRatio: 2000}, ""},
+		{"encrypted member", encrypted, sanitize.Limits{}, sanitize.ReasonMalformed},
+		{"xlsb", func(tb testing.TB) []byte {
+			o := newOPC().add("xl/workbook.bin", "application/vnd.ms-excel.sheet.binary.macroEnabled.main", "x")
+			return o.rel("", "rId1", rtOffice, "xl/workbook.bin").build(tb)
+		}, sanitize.Limits{}, sanitize.ReasonUnsupported},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			env := &sanitize.Env{Policy: sanitize.DefaultPolicy(), Limits: c.limits.WithDefaults()}
+			in := c.in(t)
+			var out bytes.Buffer
+			err := (&Sanitizer{}).Sanitize(context.Background(), sanitize.Input{R: bytes.NewReader(in), Size: int64(len(in))}, &out, env, &sanitize.Report{})
+			rej, _ := sanitize.AsRejection(err)
+			switch {
+			case c.want == "" && err != nil:
+				t.Fatalf("rejected: %v", err)
+			case c.want != "" && (rej == nil || rej.Reason != c.want):
+				t.Fatalf("got %v, want %s", err, c.want)
+			}
+		})
+	}
+}
+
+// TestEngineDispatch runs a docm through the engine: detection, the
+// sanitizer, and the renamed macro-free output.
+func TestEngineDispatch(t *testing.T) {
+	e := &engine.Engine{Formats: map[sanitize.Family]sanitize.Sanitizer{sanitize.FamilyOOXML: &Sanitizer{}}, TempDir: t.TempDir()}
+	in := vbaDocm(t)
+	var out bytes.Buffer
+	rep, err := e.Sanitize(context.Background(), sanitize.Input{R: bytes.NewReader(in), Size: int64(len(in)), Name: "議事録.docm"}, &out, engine.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rep.Verdict != sanitize.VerdictSanitized || rep.Type != sanitize.TypeDOCM || rep.OutputName != "議事録.docx" {
+		t.Errorf("report %+v", rep)
+	}
+	if err := checkOutput(out.Bytes(), false); err != nil {
+		t.Error(err)
 	}
 }
