@@ -39,7 +39,10 @@ func (e *emitter) write(b []byte) error {
 	return err
 }
 
-func (e *emitter) str(s string) error { return e.write([]byte(s)) }
+func (e *emitter) str(s string) error {
+	e.scratch = append(e.scratch[:0], s...)
+	return e.write(e.scratch)
+}
 
 func (e *emitter) open() error  { return e.str("{") }
 func (e *emitter) close() error { return e.str("}") }
@@ -54,11 +57,15 @@ func (e *emitter) word(name string, hasParam bool, param int64) error {
 	return e.write(e.scratch)
 }
 
-func (e *emitter) symbol(c byte) error { return e.write([]byte{'\\', c}) }
+func (e *emitter) symbol(c byte) error {
+	e.scratch = append(e.scratch[:0], '\\', c)
+	return e.write(e.scratch)
+}
 
 func (e *emitter) hex(b byte) error {
 	const digits = "0123456789abcdef"
-	return e.write([]byte{'\\', '\'', digits[b>>4], digits[b&15]})
+	e.scratch = append(e.scratch[:0], '\\', '\'', digits[b>>4], digits[b&15])
+	return e.write(e.scratch)
 }
 
 // text writes plain text, escaping what RTF gives meaning to and dropping

@@ -49,6 +49,19 @@ type filter struct {
 	inst     []byte // text of the instruction being collected
 	nested   bool   // the instruction holds a nested \field
 	hexLine  int
+	hexBuf   []byte   // reused for picture data
+	free     []*frame // closed frames for reuse: groups come by the million
+}
+
+// newFrame returns a cleared frame in mode m.
+func (f *filter) newFrame(m mode) *frame {
+	if n := len(f.free); n > 0 {
+		fr := f.free[n-1]
+		f.free = f.free[:n-1]
+		*fr = frame{mode: m, propName: fr.propName[:0]}
+		return fr
+	}
+	return &frame{mode: m}
 }
 
 func (f *filter) top() *frame { return f.stack[len(f.stack)-1] }
@@ -155,7 +168,7 @@ func (f *filter) openGroup() error {
 	case modeInst:
 		m = modeInst
 	}
-	f.stack = append(f.stack, &frame{mode: m})
+	f.stack = append(f.stack, f.newFrame(m))
 	return nil
 }
 
@@ -187,6 +200,7 @@ func (f *filter) closeGroup() error {
 		}
 	}
 	f.stack = f.stack[:len(f.stack)-1]
+	f.free = append(f.free, fr)
 	if fr.mode == modeKeep && fr.name == "sn" {
 		return f.judgeShapeProp()
 	}

@@ -51,7 +51,7 @@ func (f *filter) endPicture(fr *frame) error {
 
 // pictHex writes the hex digits of text.
 func (f *filter) pictHex(text []byte) error {
-	out := make([]byte, 0, len(text)+len(text)/hexPerLine+2)
+	out := f.hexBuf[:0]
 	for _, c := range text {
 		if _, ok := hexDigit(c); !ok {
 			continue
@@ -63,6 +63,7 @@ func (f *filter) pictHex(text []byte) error {
 			f.hexLine = 0
 		}
 	}
+	f.hexBuf = out
 	f.pictSize += int64(len(out)) / 2
 	if f.pictSize > f.maxPict {
 		return sanitize.Reject(sanitize.ReasonTooLarge, "RTF picture larger than %d bytes", f.maxPict)
@@ -71,18 +72,26 @@ func (f *filter) pictHex(text []byte) error {
 }
 
 // hexWriter turns \bin picture data into hex text.
-type hexWriter struct{ f *filter }
+type hexWriter struct {
+	f   *filter
+	buf []byte
+}
 
 func (h *hexWriter) Write(p []byte) (int, error) {
+	n := len(p)
 	const digits = "0123456789abcdef"
-	buf := make([]byte, 0, 2*len(p))
-	for _, c := range p {
-		buf = append(buf, digits[c>>4], digits[c&15])
+	for len(p) > 0 {
+		chunk := p[:min(len(p), 2048)]
+		h.buf = h.buf[:0]
+		for _, c := range chunk {
+			h.buf = append(h.buf, digits[c>>4], digits[c&15])
+		}
+		if err := h.f.pictHex(h.buf); err != nil {
+			return 0, err
+		}
+		p = p[len(chunk):]
 	}
-	if err := h.f.pictHex(buf); err != nil {
-		return 0, err
-	}
-	return len(p), nil
+	return n, nil
 }
 
 var _ io.Writer = (*hexWriter)(nil)

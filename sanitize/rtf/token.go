@@ -51,6 +51,7 @@ type tokenizer struct {
 	binLeft int64 // unread bytes of the last \bin
 	text    []byte
 	word    []byte
+	names   map[string]string // interned control words: a document uses few
 }
 
 func newTokenizer(r io.Reader, size int64) *tokenizer {
@@ -175,7 +176,7 @@ func (t *tokenizer) controlWord() (token, error) {
 		t.word = append(t.word, c)
 		c, err = t.readByte()
 	}
-	tok := token{kind: tokWord, name: string(t.word)}
+	tok := token{kind: tokWord, name: t.intern(t.word)}
 	if err != nil {
 		return tok, nil // EOF right after the word
 	}
@@ -208,6 +209,22 @@ func (t *tokenizer) controlWord() (token, error) {
 		return t.bin(tok)
 	}
 	return tok, nil
+}
+
+// intern returns word as a string without allocating for words seen
+// before; the table stops growing at 4096 words.
+func (t *tokenizer) intern(word []byte) string {
+	if s, ok := t.names[string(word)]; ok {
+		return s
+	}
+	s := string(word)
+	if t.names == nil {
+		t.names = make(map[string]string)
+	}
+	if len(t.names) < 4096 {
+		t.names[s] = s
+	}
+	return s
 }
 
 // bin checks \binN against the bytes actually left, so a huge N costs
