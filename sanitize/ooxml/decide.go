@@ -131,8 +131,8 @@ func (f *filter) decideWord(e *elem) (action, bool) {
 			return actUnwrap, true // keep the cached result runs
 		}
 	case "instrText", "delInstrText", "fldChar":
-		if f.inTree == 0 {
-			return actDrop, true // only valid inside a run
+		if f.inTree == 0 || f.parent == nil || !f.parent.is(nsWord, "r") {
+			return actDrop, true // only valid directly inside a run
 		}
 	case "control":
 		f.count(sanitize.RemovedActiveX)

@@ -69,6 +69,12 @@ func (s *fieldState) oneRun(f *filter, r *node) error {
 			s.instr.Reset()
 			s.pending = s.pending[:0]
 			return s.hold(fieldItem{run: r})
+		case "instr", "separate":
+			// Outside any field: Word never shows it, and an orphan
+			// instruction is only a place to hide "DDEAUTO" from
+			// scanners. Leave it out.
+			f.changed = true
+			return nil
 		case "end":
 			if len(s.results) > 0 {
 				drop := s.results[len(s.results)-1]

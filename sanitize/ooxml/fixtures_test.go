@@ -41,7 +41,9 @@ func ddeDocx(tb testing.TB) []byte {
 		// field characters sharing a run with text.
 		`<w:p><w:r><w:t>前</w:t><w:fldChar w:fldCharType="begin"/></w:r><w:r><w:instrText>INCLUDE</w:instrText></w:r><w:r><w:instrText>PICTURE "http://198.51.100.7/x.png" \d</w:instrText></w:r><w:r><w:fldChar w:fldCharType="separate"/></w:r><w:r><w:t>画像</w:t></w:r><w:r><w:fldChar w:fldCharType="end"/><w:t>後</w:t></w:r></w:p>` +
 		// The name computed by a nested field (QUOTE obfuscation).
-		`<w:p><w:r><w:fldChar w:fldCharType="begin"/></w:r><w:r><w:fldChar w:fldCharType="begin"/></w:r><w:r><w:instrText>QUOTE 68 68 69</w:instrText></w:r><w:r><w:fldChar w:fldCharType="end"/></w:r><w:r><w:instrText xml:space="preserve"> calc </w:instrText></w:r><w:r><w:fldChar w:fldCharType="end"/></w:r></w:p>`
+		`<w:p><w:r><w:fldChar w:fldCharType="begin"/></w:r><w:r><w:fldChar w:fldCharType="begin"/></w:r><w:r><w:instrText>QUOTE 68 68 69</w:instrText></w:r><w:r><w:fldChar w:fldCharType="end"/></w:r><w:r><w:instrText xml:space="preserve"> calc </w:instrText></w:r><w:r><w:fldChar w:fldCharType="end"/></w:r></w:p>` +
+		// A DDE field inside a text box: a whole story inside one run.
+		`<w:p><w:r><w:pict><v:shape style="width:100pt;height:50pt"><v:textbox><w:txbxContent><w:p><w:r><w:fldChar w:fldCharType="begin"/></w:r><w:r><w:instrText>DDEAUTO cmd "/c calc"</w:instrText></w:r><w:r><w:fldChar w:fldCharType="separate"/></w:r><w:r><w:t>箱の中</w:t></w:r><w:r><w:fldChar w:fldCharType="end"/></w:r></w:p></w:txbxContent></v:textbox></v:shape></w:pict></w:r></w:p>`
 	return docxWith(ctDocx, body).build(tb)
 }
 

@@ -64,6 +64,7 @@ func FuzzWordBody(f *testing.F) {
 		`<w:p><w:r><w:fldChar w:fldCharType="begin"/></w:r></w:p><w:p><w:r><w:instrText>DDE</w:instrText></w:r><w:r><w:fldChar w:fldCharType="end"/></w:r></w:p>`,
 		`<w:p><w:r><w:object><v:shape><v:imagedata r:id="rIdImg"/></v:shape><o:OLEObject r:id="rIdOle"/><w:control r:id="x"/></w:object></w:r></w:p>`,
 		`<w:p><w:hyperlink r:id="rIdNone"><w:r><w:t>l</w:t></w:r></w:hyperlink></w:p>`,
+		`<w:p><w:r><w:pict><v:textbox><w:txbxContent><w:p><w:r><w:fldChar w:fldCharType="begin"/></w:r><w:r><w:instrText>DDE a</w:instrText></w:r></w:p></w:txbxContent></v:textbox></w:pict></w:r></w:p>`,
 	} {
 		f.Add(seed)
 	}

@@ -74,8 +74,8 @@ func TestActiveContentRemoved(t *testing.T) {
 	}{
 		{name: "remote template", in: remoteTemplateDocx, outType: sanitize.TypeDOCX, mainPart: "word/document.xml", text: japanese,
 			want: map[sanitize.RemovalKind]int{sanitize.RemovedAttachedTemplate: 1}},
-		{name: "DDE fields", in: ddeDocx, outType: sanitize.TypeDOCX, mainPart: "word/document.xml", text: "計算結果\n単純フィールド\n前画像後\n",
-			want: map[sanitize.RemovalKind]int{sanitize.RemovedDDE: 3, sanitize.RemovedFieldInclude: 1}},
+		{name: "DDE fields", in: ddeDocx, outType: sanitize.TypeDOCX, mainPart: "word/document.xml", text: "計算結果\n単純フィールド\n前画像後\n\n箱の中\n",
+			want: map[sanitize.RemovalKind]int{sanitize.RemovedDDE: 4, sanitize.RemovedFieldInclude: 1}},
 		{name: "docm VBA", in: vbaDocm, outType: sanitize.TypeDOCX, mainPart: "word/document.xml", text: japanese,
 			want: map[sanitize.RemovalKind]int{sanitize.RemovedVBAProject: 2}, gone: []string{"word/vbaProject.bin", "word/vbaData.xml"}},
 		{name: "ActiveX", in: activeXDocx, outType: sanitize.TypeDOCX, mainPart: "word/document.xml", text: japanese,

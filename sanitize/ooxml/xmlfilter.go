@@ -78,7 +78,8 @@ type filter struct {
 
 	xr      *safexml.Reader
 	xw      *safexml.Writer
-	inTree  int // >0 while building a buffered subtree
+	inTree  int   // >0 while building a buffered subtree
+	parent  *node // the element around the one being decided, in a subtree
 	fields  fieldState
 	book    *bookState
 	treeTok int
@@ -212,6 +213,7 @@ func (f *filter) buildTree(e elem) (*node, error) {
 		switch t := tok.(type) {
 		case xml.StartElement:
 			ce := f.resolve(t)
+			f.parent = top
 			switch f.decide(&ce) {
 			case actDrop:
 				f.changed = true
@@ -263,15 +265,57 @@ func (f *filter) emitBuffered(n *node) error {
 	return f.writeNode(n)
 }
 
-// writeNode writes a subtree through token (so Word field state sees it).
+// writeNode writes a subtree. In Word stories the runs below it (text boxes
+// hold whole stories inside a run, §17.17.1) pass through a field state of
+// their own, so a DDE field in a text box is handled like one in the body.
 func (f *filter) writeNode(n *node) error {
+	if f.role != roleWordStory {
+		return f.writePlain(n)
+	}
+	s := &fieldState{}
+	if err := f.xw.Token(n.se); err != nil {
+		return err
+	}
+	for _, k := range n.kids {
+		if err := f.writeStory(k, s); err != nil {
+			return err
+		}
+	}
+	if err := s.finish(f); err != nil {
+		return err
+	}
+	return f.xw.Token(n.se.End())
+}
+
+func (f *filter) writeStory(k any, s *fieldState) error {
+	switch k := k.(type) {
+	case xml.CharData:
+		return s.token(f, k)
+	case *node:
+		if k.is(nsWord, "r") {
+			return s.run(f, k)
+		}
+		if err := s.token(f, k.se); err != nil {
+			return err
+		}
+		for _, kk := range k.kids {
+			if err := f.writeStory(kk, s); err != nil {
+				return err
+			}
+		}
+		return s.token(f, k.se.End())
+	}
+	return nil
+}
+
+func (f *filter) writePlain(n *node) error {
 	if err := f.xw.Token(n.se); err != nil {
 		return err
 	}
 	for _, k := range n.kids {
 		switch k := k.(type) {
 		case *node:
-			if err := f.writeNode(k); err != nil {
+			if err := f.writePlain(k); err != nil {
 				return err
 			}
 		case xml.CharData:
