@@ -3,6 +3,7 @@ package ole
 import (
 	"bytes"
 	"encoding/binary"
+	"flag"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -232,3 +233,5 @@ func stripTags(s string) string {
 	}
 	return b.String()
 }
+
+var updateSeeds = flag.Bool("update-seeds", false, "rewrite testdata/seeds from LibreOffice-made fixtures")

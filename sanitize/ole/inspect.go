@@ -206,8 +206,13 @@ func (w *walker) streams() error {
 	return nil
 }
 
-// open returns a bounded, buffered reader over one stream.
+// open returns a bounded, buffered reader over one stream, from its start.
 func open(e *mscfb.File) *bufio.Reader {
+	if e.Size > 0 {
+		// Rewind: a stream may have been read before (Findings is
+		// reused); mscfb rejects seeks only past the end.
+		_, _ = e.Seek(0, io.SeekStart)
+	}
 	return bufio.NewReaderSize(io.LimitReader(e, e.Size), 4096)
 }
 

@@ -95,7 +95,9 @@ func (s *Sanitizer) encrypted(ctx context.Context, in sanitize.Input, f *Finding
 }
 
 // nested sanitizes the converted or decrypted package with the whole
-// engine, writes its output to out and merges its report into rep.
+// engine, writes its output to out and merges its report into rep: its
+// removals of kinds the original was not already known to hold, its
+// warnings and its output type.
 func nested(ctx context.Context, path, name string, out io.Writer, env *sanitize.Env, rep *sanitize.Report) error {
 	if env.Nested == nil {
 		return sanitize.Reject(sanitize.ReasonUnsupported, "no OOXML sanitizer is available for the converted file")
@@ -116,8 +118,18 @@ func nested(ctx context.Context, path, name string, out io.Writer, env *sanitize
 	if nrep.Verdict == sanitize.VerdictRejected {
 		return &sanitize.Rejection{Reason: nrep.Reason, Detail: fmt.Sprintf("%s: %s", name, nrep.Detail)}
 	}
+	// Kinds already recorded from the original are the same objects that
+	// LibreOffice carried over (an ObjectPool object becomes
+	// word/embeddings/oleObject1.bin): counting them again would tell the
+	// clerk there were twice as many.
+	fromOriginal := map[sanitize.RemovalKind]bool{}
+	for _, r := range rep.Removed {
+		fromOriginal[r.Kind] = true
+	}
 	for _, r := range nrep.Removed {
-		rep.Remove(r.Kind, r.Location, r.Count)
+		if !fromOriginal[r.Kind] {
+			rep.Remove(r.Kind, r.Location, r.Count)
+		}
 	}
 	rep.Warnings = append(rep.Warnings, nrep.Warnings...)
 	rep.Members = append(rep.Members, nrep.Members...)

@@ -6,6 +6,8 @@ import (
 	"context"
 	"crypto/md5"
 	"encoding/hex"
+	"encoding/json"
+	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -186,7 +188,45 @@ func TestConvertEndToEnd(t *testing.T) {
 			if got := clamCheck(t, writeTemp(t, "out."+string(tt.out), out)); got != "" {
 				t.Errorf("ClamAV finds in the output: %s", got)
 			}
+			checkGolden(t, tt.name, rep)
 		})
+	}
+}
+
+var updateGolden = flag.Bool("update", false, "rewrite testdata/golden/*.golden")
+
+// checkGolden compares the parts of a report that do not depend on
+// LibreOffice's output bytes (hashes, sizes, timestamps) with a golden file.
+func checkGolden(t *testing.T, name string, rep *sanitize.Report) {
+	t.Helper()
+	stable := struct {
+		Verdict    sanitize.Verdict   `json:"verdict"`
+		Type       sanitize.Type      `json:"type"`
+		OutputType sanitize.Type      `json:"output_type"`
+		OutputName string             `json:"output_name"`
+		Engine     string             `json:"engine"`
+		Removed    []sanitize.Removal `json:"removed"`
+	}{rep.Verdict, rep.Type, rep.OutputType, rep.OutputName, rep.Engine, rep.Removed}
+	got, err := json.MarshalIndent(stable, "", "  ")
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join("testdata", "golden", strings.ReplaceAll(name, " ", "_")+".golden")
+	if *updateGolden {
+		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(path, append(got, '\n'), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("%v (run with -update to create it)", err)
+	}
+	if !bytes.Equal(bytes.TrimSpace(want), got) {
+		t.Errorf("report differs from %s:\n%s", path, got)
 	}
 }
 
