@@ -31,6 +31,8 @@ func (f *filter) decide(e *elem) action {
 		a, ok = f.decideSlide(e)
 	case roleCore, roleApp:
 		a, ok = f.decideMetadata(e)
+	case roleTable:
+		f.unbindQueryTable(e)
 	}
 	if ok {
 		return a
@@ -87,7 +89,9 @@ func (f *filter) decideRefs(e *elem) action {
 		// w:hyperlink keeps its text without the link; r:link (a linked
 		// picture next to an embedded one, §20.1.8.13) goes alone so the
 		// embedded picture stays.
-		if e.is(nsWord, "hyperlink") || (e.attrs[i] == nsRel && a.Name.Local == "link") {
+		// x:pageSetup loses only its printer settings, not the page
+		// orientation and paper size (§18.3.1.63).
+		if e.is(nsWord, "hyperlink") || e.is(nsSheet, "pageSetup") || (e.attrs[i] == nsRel && a.Name.Local == "link") {
 			e.removeAttr(i)
 			f.changed = true
 			i--
@@ -180,4 +184,23 @@ func (f *filter) decideMetadata(e *elem) (action, bool) {
 		return actDrop, true
 	}
 	return actKeep, false
+}
+
+// unbindQueryTable turns a table that was filled by a query table (whose
+// part and connection are removed) into a plain table, so Excel does not
+// look for the missing query (§18.5.1.2 tableType, §18.5.1.3
+// queryTableFieldId).
+func (f *filter) unbindQueryTable(e *elem) {
+	for i := 0; i < len(e.se.Attr); i++ {
+		a := e.se.Attr[i]
+		if e.attrs[i] != nsNone || a.Name.Space != "" {
+			continue
+		}
+		if (e.is(nsSheet, "table") && a.Name.Local == "tableType" && a.Value == "queryTable") ||
+			(e.is(nsSheet, "tableColumn") && a.Name.Local == "queryTableFieldId") {
+			e.removeAttr(i)
+			f.changed = true
+			i--
+		}
+	}
 }

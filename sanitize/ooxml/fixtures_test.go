@@ -125,8 +125,20 @@ func externalXlsx(tb testing.TB) []byte {
 	o.add("xl/connections.xml", ctSheet+"connections+xml", `<?xml version="1.0" encoding="UTF-8" standalone="yes"?>`+"\n"+
 		`<connections xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><connection id="1" name="web" type="4"><webPr url="http://198.51.100.7/data"/></connection></connections>`)
 	o.rel("xl/workbook.xml", "rIdC", relOffice+"connections", "connections.xml")
-	// A formula into the removed external workbook, with a cached value.
-	o.parts[1].data = bytes.Replace(o.parts[1].data, []byte(`<c r="B1"><v>42</v></c>`), []byte(`<c r="B1"><f>[1]Sheet1!A1*2</f><v>42</v></c>`), 1)
+	// A formula into the removed external workbook, with a cached value;
+	// printer settings; a table filled by a web query.
+	sheet := o.parts[1].data
+	sheet = bytes.Replace(sheet, []byte(`<c r="B1"><v>42</v></c>`), []byte(`<c r="B1"><f>[1]Sheet1!A1*2</f><v>42</v></c>`), 1)
+	sheet = bytes.Replace(sheet, []byte(`</sheetData>`), []byte(`</sheetData><pageSetup orientation="landscape" r:id="rIdPS"/><tableParts count="1"><tablePart r:id="rIdT"/></tableParts>`), 1)
+	o.parts[1].data = sheet
+	o.addBytes("xl/printerSettings/printerSettings1.bin", ctSheet+"printerSettings", []byte("\x00\x01printer"))
+	o.rel("xl/worksheets/sheet1.xml", "rIdPS", relOffice+"printerSettings", "../printerSettings/printerSettings1.bin")
+	o.add("xl/tables/table1.xml", ctSheet+"table+xml", `<?xml version="1.0" encoding="UTF-8" standalone="yes"?>`+"\n"+
+		`<table xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" id="1" name="Query1" displayName="Query1" ref="A1:B1" tableType="queryTable" headerRowCount="0" totalsRowShown="0"><tableColumns count="2"><tableColumn id="1" uniqueName="1" name="A" queryTableFieldId="1"/><tableColumn id="2" uniqueName="2" name="B" queryTableFieldId="2"/></tableColumns></table>`)
+	o.rel("xl/worksheets/sheet1.xml", "rIdT", relOffice+"table", "../tables/table1.xml")
+	o.add("xl/queryTables/queryTable1.xml", ctSheet+"queryTable+xml", `<?xml version="1.0" encoding="UTF-8" standalone="yes"?>`+"\n"+
+		`<queryTable xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" name="web" connectionId="1" autoFormatId="16" applyNumberFormats="0" applyBorderFormats="0" applyFontFormats="0" applyPatternFormats="0" applyAlignmentFormats="0" applyWidthHeightFormats="0"/>`)
+	o.rel("xl/tables/table1.xml", "rId1", relOffice+"queryTable", "../queryTables/queryTable1.xml")
 	return o.build(tb)
 }
 

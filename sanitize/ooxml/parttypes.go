@@ -18,6 +18,7 @@ const (
 	roleWorksheet                // worksheets: oleObjects, controls, external formulas
 	roleSlide                    // slides, layouts, masters, notes: OLE frames, controls, actions
 	roleVML                      // legacy VML drawings: macros of form controls, OLE
+	roleTable                    // tables: query-table binding
 	roleCore                     // docProps/core.xml
 	roleApp                      // docProps/app.xml
 	roleBinaryImage              // images: magic number checked, copied raw
@@ -99,7 +100,7 @@ var contentTypes = map[string]partClass{
 	ctSheet + "styles+xml":                                    {},
 	ctSheet + "sharedStrings+xml":                             {},
 	ctSheet + "calcChain+xml":                                 {},
-	ctSheet + "table+xml":                                     {},
+	ctSheet + "table+xml":                                     {role: roleTable},
 	ctSheet + "comments+xml":                                  {},
 	ctSheet + "pivotTable+xml":                                {},
 	ctSheet + "pivotCacheDefinition+xml":                      {},

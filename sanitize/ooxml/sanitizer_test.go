@@ -69,8 +69,9 @@ func TestActiveContentRemoved(t *testing.T) {
 		outType  sanitize.Type
 		text     string // must still be in the main part's text
 		mainPart string
-		gone     []string // parts that must be gone
-		kept     []string // parts that must stay
+		gone     []string          // parts that must be gone
+		kept     []string          // parts that must stay
+		parts    map[string]string // part → text its output must contain
 	}{
 		{name: "remote template", in: remoteTemplateDocx, outType: sanitize.TypeDOCX, mainPart: "word/document.xml", text: japanese,
 			want: map[sanitize.RemovalKind]int{sanitize.RemovedAttachedTemplate: 1}},
@@ -85,7 +86,9 @@ func TestActiveContentRemoved(t *testing.T) {
 		{name: "XLM macro sheet", in: xlmXlsm, outType: sanitize.TypeXLSX, mainPart: "xl/workbook.xml",
 			want: map[sanitize.RemovalKind]int{sanitize.RemovedXLMMacroSheet: 4}, gone: []string{"xl/macrosheets/sheet1.xml", "xl/dialogsheets/sheet1.xml"}},
 		{name: "external link and connection", in: externalXlsx, outType: sanitize.TypeXLSX, mainPart: "xl/workbook.xml",
-			want: map[sanitize.RemovalKind]int{sanitize.RemovedExternalRel: 2, sanitize.RemovedDDE: 1, sanitize.RemovedExternalData: 1}, gone: []string{"xl/externalLinks/externalLink1.xml", "xl/connections.xml"}},
+			want: map[sanitize.RemovalKind]int{sanitize.RemovedExternalRel: 2, sanitize.RemovedDDE: 1, sanitize.RemovedExternalData: 2, sanitize.RemovedPrinterSettings: 1},
+			gone: []string{"xl/externalLinks/externalLink1.xml", "xl/connections.xml", "xl/queryTables/queryTable1.xml"}, kept: []string{"xl/tables/table1.xml"},
+			parts: map[string]string{"xl/worksheets/sheet1.xml": `<pageSetup orientation="landscape"/>`, "xl/tables/table1.xml": `ref="A1:B1" headerRowCount="0"`}},
 		{name: "pptm macros, OLE, customUI, printer", in: macroPptm, outType: sanitize.TypePPTX, mainPart: "ppt/presentation.xml",
 			want: map[sanitize.RemovalKind]int{sanitize.RemovedVBAProject: 2, sanitize.RemovedOLEObject: 2, sanitize.RemovedCustomUI: 1, sanitize.RemovedPrinterSettings: 1},
 			gone: []string{"ppt/vbaProject.bin", "customUI/customUI14.xml", "ppt/embeddings/oleObject1.bin"}, kept: []string{"ppt/media/image1.png"}},
@@ -116,6 +119,11 @@ func TestActiveContentRemoved(t *testing.T) {
 			for _, g := range c.gone {
 				if hasPart(t, out, g) {
 					t.Errorf("%s still there", g)
+				}
+			}
+			for name, want := range c.parts {
+				if got := partText(t, out, name); !strings.Contains(got, want) {
+					t.Errorf("%s lacks %s:\n%s", name, want, got)
 				}
 			}
 			for _, k := range c.kept {
