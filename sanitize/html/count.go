@@ -16,6 +16,7 @@ type census struct {
 	handlers  int // on* attributes
 	external  int // outside resources: remote images, stylesheets, refresh, base
 	foreign   int // iframe, frame, object, embed, applet, form
+	embedded  int // data: URIs that are not kept images (files in the page)
 	links     int // <a href> to keep or remove
 	title     string
 	inTitle   bool
@@ -97,10 +98,25 @@ func (c *census) attribute(elem string, a xhtml.Attribute) {
 	case key == "style" && strings.Contains(strings.ToLower(a.Val), "url("):
 		c.external++
 	case key == "href" && elem == "a":
-		c.links++
+		switch {
+		case linkValue.MatchString(a.Val):
+			c.links++
+		case isDataURI(a.Val):
+			c.embedded++ // a file carried in the link itself
+		default:
+			c.external++ // file:, relative and other non-web links
+		}
+	case resourceAttrs[key] && isDataURI(a.Val) && !isDataImage(a.Val):
+		c.embedded++
 	case resourceAttrs[key] && !isDataImage(a.Val):
 		c.external++
 	}
+}
+
+// isDataURI reports a data: URI (RFC 2397), which carries a whole file.
+func isDataURI(v string) bool {
+	v = strings.TrimSpace(v)
+	return len(v) >= 5 && strings.EqualFold(v[:5], "data:")
 }
 
 // activeURL reports a URL that runs code when followed. Browsers strip
@@ -150,6 +166,7 @@ func (c census) report(rep *sanitize.Report, env *sanitize.Env, removeLinks bool
 	rep.Remove(sanitize.RemovedEventHandler, loc, c.handlers)
 	rep.Remove(sanitize.RemovedExternalRef, loc, c.external)
 	rep.Remove(sanitize.RemovedForeignObject, loc, c.foreign)
+	rep.Remove(sanitize.RemovedEmbeddedFile, loc, c.embedded)
 	if removeLinks {
 		rep.Remove(sanitize.RemovedHyperlink, loc, c.links)
 	}

@@ -36,10 +36,11 @@ func TestSanitizeHTML(t *testing.T) {
 		{name: "script", head: `<script>alert(1)</script>`, body: `<script src="http://x/a.js"></script>`, kind: sanitize.RemovedScript, n: 2, gone: []string{"alert", "a.js"}},
 		{name: "onload", body: `<img onerror="alert(1)" src="x"><div onclick='x()'>d</div>`, kind: sanitize.RemovedEventHandler, n: 2, gone: []string{"onerror", "onclick", "alert"}},
 		{name: "javascript link", body: `<a href="javascript:alert(1)">j</a><a href=" JaVa&#09;ScRiPt:alert(2)">k</a>`, kind: sanitize.RemovedScript, n: 2, gone: []string{"alert"}, kept: []string{"j", "k"}},
+		{name: "data link", body: `<a href="data:application/octet-stream;base64,TVqQAA==">exe</a>`, kind: sanitize.RemovedEmbeddedFile, n: 1, gone: []string{"TVqQ"}, kept: []string{"exe"}},
 		{name: "vbscript link", body: `<a href="vbscript:msgbox(1)">v</a>`, kind: sanitize.RemovedScript, n: 1, gone: []string{"msgbox"}},
 		{name: "remote image", body: `<img src="http://tracker.example/p.gif?id=1" alt="a">`, kind: sanitize.RemovedExternalRef, n: 1, gone: []string{"tracker"}},
 		{name: "data image kept", body: `<img src="data:image/png;base64,` + onePixelPNG + `" alt="p">`, kept: []string{"data:image/png;base64,"}},
-		{name: "data svg image removed", body: `<img src="data:image/svg+xml;base64,PHN2Zz48L3N2Zz4=">`, kind: sanitize.RemovedExternalRef, n: 1, gone: []string{"svg+xml"}},
+		{name: "data svg image removed", body: `<img src="data:image/svg+xml;base64,PHN2Zz48L3N2Zz4=">`, kind: sanitize.RemovedEmbeddedFile, n: 1, gone: []string{"svg+xml"}},
 		{name: "iframe", body: `<iframe src="https://evil.example/"></iframe>`, kind: sanitize.RemovedForeignObject, n: 1, gone: []string{"iframe", "evil"}},
 		{name: "object embed", body: `<object data="x.swf"></object><embed src="y.swf">`, kind: sanitize.RemovedForeignObject, n: 2, gone: []string{"swf"}},
 		{name: "form", body: `<form action="https://phish.example/login"><input name="pw" type="password"><button>送信</button></form>`, kind: sanitize.RemovedForeignObject, n: 1, gone: []string{"phish", "<input", "<form"}},
@@ -50,7 +51,7 @@ func TestSanitizeHTML(t *testing.T) {
 		{name: "link kept", body: `<a href="https://www.city.example.lg.jp/">市</a>`, kept: []string{`href="https://www.city.example.lg.jp/"`, "noreferrer"}},
 		{name: "link removed by policy", body: `<a href="https://www.city.example.lg.jp/">市</a>`, env: &sanitize.Env{Policy: sanitize.Policy{RemoveHyperlinks: true}},
 			kind: sanitize.RemovedHyperlink, n: 1, gone: []string{"city.example"}, kept: []string{"市"}},
-		{name: "relative link dropped", body: `<a href="../../etc/passwd">r</a><a href="file:///C:/x.exe">f</a>`, gone: []string{"passwd", "x.exe"}},
+		{name: "relative link dropped", body: `<a href="../../etc/passwd">r</a><a href="file:///C:/x.exe">f</a>`, kind: sanitize.RemovedExternalRef, n: 2, gone: []string{"passwd", "x.exe"}},
 		{name: "svg inline", body: `<svg><script>alert(1)</script><circle r="1"/></svg>`, kind: sanitize.RemovedScript, n: 1, gone: []string{"alert", "<svg"}},
 	}
 	for _, tc := range tests {

@@ -134,9 +134,11 @@ func (f *svgFilter) start(w *safexml.Writer, se xml.StartElement) error {
 		}
 		f.root = true
 	}
-	act := elemSkip
-	if uri == svgNS || uri == "" {
-		act = f.element(se)
+	act := f.element(se)
+	if uri != svgNS && uri != "" {
+		// Other vocabularies (XHTML, RDF, editor metadata) are dropped
+		// whole; element still counted a script or frame among them.
+		act = elemSkip
 	}
 	switch act {
 	case elemSkip:
@@ -146,6 +148,11 @@ func (f *svgFilter) start(w *safexml.Writer, se xml.StartElement) error {
 		return nil
 	}
 	se.Attr = f.attrs(se)
+	if len(f.written) == 0 && uri == "" {
+		// A root without xmlns renders in browsers only inline in HTML;
+		// as a file it needs the SVG namespace.
+		se.Attr = append([]xml.Attr{{Name: xml.Name{Local: "xmlns"}, Value: svgNS}}, se.Attr...)
+	}
 	f.written = append(f.written, true)
 	return w.Token(se)
 }
@@ -171,11 +178,15 @@ func (f *svgFilter) element(se xml.StartElement) elemAction {
 		}
 		return elemUnwrap
 	case name == "image":
-		if !isDataImage(f.href(se)) {
+		switch href := f.href(se); {
+		case isDataImage(href):
+			return elemKeep
+		case isDataURI(href):
+			f.rep.Remove(sanitize.RemovedEmbeddedFile, loc, 1)
+		default:
 			f.rep.Remove(sanitize.RemovedExternalRef, loc, 1)
-			return elemSkip
 		}
-		return elemKeep
+		return elemSkip
 	case svgElements[name]:
 		return elemKeep
 	}

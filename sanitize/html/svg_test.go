@@ -36,6 +36,7 @@ func TestSanitizeSVG(t *testing.T) {
 		{name: "foreignObject with html", body: `<foreignObject width="10" height="10"><body xmlns="http://www.w3.org/1999/xhtml"><iframe src="http://x/"/><script>alert(1)</script></body></foreignObject>`,
 			kind: sanitize.RemovedForeignObject, n: 1, gone: []string{"foreignObject", "iframe", "alert"}},
 		{name: "xlink href to http", body: `<image xlink:href="http://tracker.example/p.png" width="1" height="1"/>`, kind: sanitize.RemovedExternalRef, n: 1, gone: []string{"tracker"}},
+		{name: "image with data html", body: `<image href="data:text/html;base64,PHNjcmlwdD4=" width="1" height="1"/><use href="data:image/svg+xml;base64,PHN2Zy8+#a"/>`, kind: sanitize.RemovedEmbeddedFile, n: 2, gone: []string{"PHN"}},
 		{name: "use with external href", body: `<use xlink:href="http://evil.example/x.svg#a"/><use href="file:///etc/passwd#x"/>`, kind: sanitize.RemovedExternalRef, n: 2, gone: []string{"evil", "passwd"}},
 		{name: "renamed xlink prefix", body: `<use xmlns:q="http://www.w3.org/1999/xlink" q:href="http://evil.example/x.svg#a"/>`, kind: sanitize.RemovedExternalRef, n: 1, gone: []string{"evil"}},
 		{name: "javascript link", body: `<a xlink:href="javascript:alert(1)"><rect width="5" height="5"/></a>`, kind: sanitize.RemovedScript, n: 1, gone: []string{"alert", "<a"}, kept: []string{`<rect width="5" height="5"/>`}},

@@ -78,10 +78,13 @@ func (f *svgFilter) hrefAllowed(elem, v, loc string) bool {
 	case activeURL(v):
 		f.rep.Remove(sanitize.RemovedScript, loc, 1)
 		return false
-	case elem == "image":
-		return isDataImage(v)
-	case strings.HasPrefix(v, "#"):
+	case elem == "image" && isDataImage(v):
 		return true
+	case elem != "image" && strings.HasPrefix(v, "#"):
+		return true
+	case isDataURI(v):
+		f.rep.Remove(sanitize.RemovedEmbeddedFile, loc, 1)
+		return false
 	}
 	f.rep.Remove(sanitize.RemovedExternalRef, loc, 1)
 	return false

@@ -1,0 +1,52 @@
+package html
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"testing"
+
+	"github.com/kakehashi/kakehashi/sanitize"
+)
+
+// TestGoldenReports pins what the report says for every regression file;
+// go test ./sanitize/html -run TestGoldenReports -args -update rewrites it.
+func TestGoldenReports(t *testing.T) {
+	names := make([]string, 0, len(malicious))
+	for name := range malicious {
+		names = append(names, name)
+	}
+	sort.Strings(names)
+	var sb strings.Builder
+	for _, name := range names {
+		m := malicious[name]
+		data, err := os.ReadFile(filepath.Join("testdata", "malicious", name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, rep, err := run(t, m.typ, data, nil)
+		fmt.Fprintf(&sb, "%s:\n", name)
+		if r, ok := sanitize.AsRejection(err); ok {
+			fmt.Fprintf(&sb, "  rejected %s\n", r.Reason)
+			continue
+		}
+		for _, rm := range rep.Removed {
+			fmt.Fprintf(&sb, "  removed %s at %q ×%d\n", rm.Kind, rm.Location, rm.Count)
+		}
+	}
+	golden := filepath.Join("testdata", "reports.golden")
+	if *update {
+		if err := os.WriteFile(golden, []byte(sb.String()), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want, err := os.ReadFile(golden)
+	if err != nil {
+		t.Fatalf("missing golden file (run with -update): %v", err)
+	}
+	if sb.String() != string(want) {
+		t.Errorf("reports changed:\n%s\nwant:\n%s", sb.String(), want)
+	}
+}
