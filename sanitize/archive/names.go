@@ -69,6 +69,10 @@ func cleanName(name string) (string, error) {
 			continue
 		case s == "..":
 			return "", bad("parent directory (..) segment")
+		case strings.TrimRight(s, ". ") == "":
+			// Windows drops trailing dots and spaces: ".. " climbs up
+			// and "..." names the folder itself.
+			return "", bad("segment of only dots and spaces")
 		case strings.Contains(s, ":"):
 			// "C:x" is drive-relative and "a.txt:x" an NTFS alternate
 			// data stream: both write somewhere the name does not say.
@@ -127,7 +131,7 @@ func (s *nameSet) claim(clean string, dir bool) error {
 	if s.files[key] || (dir && s.explicitDirs[key]) || (!dir && s.dirs[key]) {
 		return dup()
 	}
-	for p := path.Dir(key); p != "."; p = path.Dir(p) {
+	for p := path.Dir(key); p != "." && p != "/"; p = path.Dir(p) {
 		if s.files[p] {
 			return dup()
 		}
@@ -155,7 +159,7 @@ const maxRenames = 1000
 
 func (o *outputNames) file(want string) (string, error) {
 	o.init()
-	for p := path.Dir(nameKey(want)); p != "."; p = path.Dir(p) {
+	for p := path.Dir(nameKey(want)); p != "." && p != "/"; p = path.Dir(p) {
 		if o.files[p] {
 			// A renamed member took a name that a later folder needs.
 			return "", sanitize.Reject(sanitize.ReasonDuplicateName, "output folder %q is also a file", clip(p))
@@ -200,7 +204,7 @@ func (o *outputNames) init() {
 
 func (o *outputNames) takeWithParents(name string) {
 	key := nameKey(name)
-	for p := key; p != "."; p = path.Dir(p) {
+	for p := key; p != "." && p != "/"; p = path.Dir(p) {
 		o.taken[p] = true
 	}
 }

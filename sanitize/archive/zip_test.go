@@ -62,6 +62,8 @@ func TestZipUnsafeNames(t *testing.T) {
 		{"com1", sanitize.ReasonUnsafePath, ""},
 		{strings.Repeat("a", maxNameBytes+1), sanitize.ReasonUnsafePath, ""},
 		{strings.Repeat("a", maxNameBytes-4) + ".txt", "", strings.Repeat("a", maxNameBytes-4) + ".txt"},
+		{".. /x.txt", sanitize.ReasonUnsafePath, ""},
+		{"a/.../x.txt", sanitize.ReasonUnsafePath, ""},
 		{"..foo.txt", "", "..foo.txt"}, // just outside "..": a name, not a step up
 		{"./a.txt", "", "a.txt"},
 		{"dir//a.txt", "", "dir/a.txt"},
