@@ -36,6 +36,9 @@ func (s *Sanitizer) Sanitize(ctx context.Context, in sanitize.Input, out io.Writ
 	if isSVG(in, rep) {
 		return sanitizeSVG(ctx, in, out, &e, rep)
 	}
+	if err := ctx.Err(); err != nil {
+		return sanitize.Reject(sanitize.ReasonTimeout, "%v", err)
+	}
 	return sanitizeHTML(in, out, &e, rep)
 }
 

@@ -27,6 +27,17 @@ var svgElements = map[string]bool{
 	"defs": true, "linearGradient": true, "radialGradient": true, "stop": true,
 	"clipPath": true, "mask": true, "pattern": true, "symbol": true, "use": true,
 	"title": true, "desc": true, "image": true,
+	// Beyond the basic list, inert elements common in drawings exported
+	// from Inkscape and Illustrator: text on a path (local href only),
+	// markers and filter primitives. feImage is left out: it loads an
+	// image by href like <image>, without the data: check.
+	"textPath": true, "marker": true, "filter": true, "feBlend": true,
+	"feColorMatrix": true, "feComponentTransfer": true, "feComposite": true,
+	"feConvolveMatrix": true, "feDiffuseLighting": true, "feDisplacementMap": true,
+	"feFlood": true, "feGaussianBlur": true, "feMerge": true, "feMergeNode": true,
+	"feMorphology": true, "feOffset": true, "feSpecularLighting": true, "feTile": true,
+	"feTurbulence": true, "feFuncR": true, "feFuncG": true, "feFuncB": true, "feFuncA": true,
+	"feDistantLight": true, "fePointLight": true, "feSpotLight": true, "feDropShadow": true,
 }
 
 // animationElements change attributes over time (SVG 1.1 §19); an
@@ -187,6 +198,8 @@ func (f *svgFilter) element(se xml.StartElement) elemAction {
 			f.rep.Remove(sanitize.RemovedExternalRef, loc, 1)
 		}
 		return elemSkip
+	case name == "feImage" && f.href(se) != "":
+		f.rep.Remove(sanitize.RemovedExternalRef, loc, 1)
 	case svgElements[name]:
 		return elemKeep
 	}

@@ -2,6 +2,7 @@ package html
 
 import (
 	"bytes"
+	"context"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -46,6 +47,9 @@ func TestSanitizeSVG(t *testing.T) {
 		{name: "expression", body: `<rect width="1" height="1" fill="expression(alert(1))"/>`, kind: sanitize.RemovedScript, n: 1, gone: []string{"alert"}},
 		{name: "fill url outside", body: `<rect width="1" height="1" fill="url('http://x.example/p.svg#g')"/>`, kind: sanitize.RemovedExternalRef, n: 1, gone: []string{"x.example"}},
 		{name: "stylesheet pi", body: ``, kind: "", kept: nil},
+		{name: "filters and markers kept", body: `<filter id="f"><feGaussianBlur in="SourceGraphic" stdDeviation="2"/></filter><marker id="m" refX="1"><path d="M0 0L1 1"/></marker><path d="M0 0L9 9" filter="url(#f)" marker-end="url(#m)"/><text><textPath href="#p">道</textPath></text>`,
+			kept: []string{`stdDeviation="2"`, `filter="url(#f)"`, `<textPath href="#p">道</textPath>`}},
+		{name: "feImage dropped", body: `<filter id="h"><feImage href="http://tracker.example/x.png"/></filter>`, kind: sanitize.RemovedExternalRef, n: 1, gone: []string{"tracker", "feImage"}},
 		{name: "metadata dropped", body: `<metadata><rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">author</rdf:RDF></metadata>`, gone: []string{"author", "rdf"}},
 	}
 	for _, tc := range tests {
@@ -128,5 +132,15 @@ func TestSVGRenders(t *testing.T) {
 	png, err := os.ReadFile(dst)
 	if err != nil || !bytes.HasPrefix(png, []byte("\x89PNG")) {
 		t.Fatalf("no PNG rendered: %v", err)
+	}
+}
+
+func TestCancelled(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	var out bytes.Buffer
+	err := (&Sanitizer{}).Sanitize(ctx, sanitize.Input{R: strings.NewReader(benignSVG), Size: int64(len(benignSVG))}, &out, &sanitize.Env{}, &sanitize.Report{Type: sanitize.TypeSVG})
+	if r, ok := sanitize.AsRejection(err); !ok || r.Reason != sanitize.ReasonTimeout {
+		t.Fatalf("got %v, want timeout", err)
 	}
 }

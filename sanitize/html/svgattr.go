@@ -30,6 +30,25 @@ var svgAttrs = map[string]bool{
 	"display": true, "color": true, "vector-effect": true, "shape-rendering": true,
 	"text-rendering": true, "image-rendering": true, "color-interpolation": true,
 	"overflow": true, "lang": true,
+	// markers
+	"marker-start": true, "marker-mid": true, "marker-end": true, "markerWidth": true,
+	"markerHeight": true, "markerUnits": true, "refX": true, "refY": true, "orient": true,
+	// text on a path
+	"startOffset": true, "method": true, "spacing": true,
+	// filters (SVG 1.1 §15)
+	"filter": true, "filterUnits": true, "primitiveUnits": true, "in": true, "in2": true,
+	"result": true, "stdDeviation": true, "mode": true, "operator": true, "k1": true,
+	"k2": true, "k3": true, "k4": true, "values": true, "type": true, "flood-color": true,
+	"flood-opacity": true, "radius": true, "scale": true, "xChannelSelector": true,
+	"yChannelSelector": true, "baseFrequency": true, "numOctaves": true, "seed": true,
+	"stitchTiles": true, "tableValues": true, "slope": true, "intercept": true,
+	"amplitude": true, "exponent": true, "order": true, "kernelMatrix": true,
+	"divisor": true, "bias": true, "targetX": true, "targetY": true, "edgeMode": true,
+	"preserveAlpha": true, "surfaceScale": true, "diffuseConstant": true,
+	"specularConstant": true, "specularExponent": true, "kernelUnitLength": true,
+	"azimuth": true, "elevation": true, "z": true, "pointsAtX": true, "pointsAtY": true,
+	"pointsAtZ": true, "limitingConeAngle": true, "lighting-color": true,
+	"color-interpolation-filters": true,
 }
 
 // attrs returns the attributes of an element that survive.

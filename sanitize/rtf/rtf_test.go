@@ -2,6 +2,7 @@ package rtf
 
 import (
 	"bytes"
+	"context"
 	"encoding/binary"
 	"encoding/hex"
 	"os"
@@ -212,5 +213,16 @@ func TestHugeBinIsNotAllocated(t *testing.T) {
 	allocs := testing.AllocsPerRun(5, func() { _, _, _ = run(t, in, nil) })
 	if allocs > 200 {
 		t.Errorf("%v allocations for a 40-byte file", allocs)
+	}
+}
+
+func TestCancelled(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	in := japaneseDoc(t)
+	var out bytes.Buffer
+	err := (&Sanitizer{}).Sanitize(ctx, sanitize.Input{R: bytes.NewReader(in), Size: int64(len(in))}, &out, &sanitize.Env{}, &sanitize.Report{})
+	if r, ok := sanitize.AsRejection(err); !ok || r.Reason != sanitize.ReasonTimeout {
+		t.Fatalf("got %v, want timeout", err)
 	}
 }
