@@ -82,6 +82,9 @@ func parseContentTypes(r io.Reader, lim sanitize.Limits) (*contentTypeMap, error
 }
 
 func (m *contentTypeMap) add(se xml.StartElement) error {
+	if err := uniqueAttrs(se); err != nil {
+		return err
+	}
 	ct := strings.TrimSpace(attr(se, "ContentType"))
 	switch se.Name.Local {
 	case "Default":
@@ -168,4 +171,17 @@ func xmlEscape(s string) string {
 		return ""
 	}
 	return b.String()
+}
+
+// uniqueAttrs rejects repeated unprefixed attributes (XML 1.0 §3.1), which
+// encoding/xml lets through: attr reads the first, another reader the last.
+func uniqueAttrs(se xml.StartElement) error {
+	for i, a := range se.Attr {
+		for _, b := range se.Attr[:i] {
+			if a.Name == b.Name {
+				return sanitize.Reject(sanitize.ReasonMalformed, "attribute %s repeated on <%s>", a.Name.Local, se.Name.Local)
+			}
+		}
+	}
+	return nil
 }

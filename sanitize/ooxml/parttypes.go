@@ -260,13 +260,25 @@ func magicOK(ct string, head []byte) bool {
 	case "audio/wav", "audio/x-wav":
 		return has(0, "RIFF") && has(8, "WAVE")
 	case "application/vnd.openxmlformats-officedocument.obfuscatedFont":
-		// ECMA-376 Part 1 §17.8.1: the first 32 bytes are XORed with the
-		// font key, so there is no magic to check; fonts are data for the
-		// renderer only.
-		return true
+		// ECMA-376 Part 1 §17.8.1 XORs only the first 32 bytes with the
+		// font key, so the sfnt table directory behind them is plain:
+		// table tags (four printable characters such as "cmap") at 44
+		// and 60 tell a real font from a smuggled binary.
+		return len(head) >= 64 && isTag(head[44:48]) && isTag(head[60:64])
 	}
 	return false
 }
 
 // headLen is how many leading bytes magicOK needs.
-const headLen = 48
+const headLen = 64
+
+// isTag reports whether b is an OpenType table tag: printable ASCII
+// (OpenType spec, "Tag" data type).
+func isTag(b []byte) bool {
+	for _, c := range b {
+		if c < 0x20 || c > 0x7E {
+			return false
+		}
+	}
+	return true
+}

@@ -78,6 +78,9 @@ func parseRels(r io.Reader, source string, lim sanitize.Limits) ([]*rel, error) 
 			if se.Name.Local != "Relationship" {
 				continue
 			}
+			if err := uniqueAttrs(se); err != nil {
+				return nil, err
+			}
 			rl := &rel{id: attr(se, "Id"), typ: strings.TrimSpace(attr(se, "Type")), target: attr(se, "Target")}
 			rl.external = strings.EqualFold(attr(se, "TargetMode"), "External")
 			if rl.id == "" || ids[rl.id] {

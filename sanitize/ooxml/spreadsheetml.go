@@ -54,6 +54,27 @@ func (b *bookState) newIndex(i int) int {
 // parts are not copied, so these would dangle.
 var externalRef = regexp.MustCompile(`\[\d+\][^\[\]]*!`)
 
+// activeFunctions are worksheet functions that reach outside the workbook
+// (RTD starts a COM server, WEBSERVICE fetches a URL) or call code (CALL,
+// REGISTER, EXEC: the XLM bridge). Formulas using them are dropped; the
+// cell keeps its cached value.
+var activeFunctions = regexp.MustCompile(`(?i)(^|[^A-Za-z0-9_.])(_xlfn\.)?(RTD|WEBSERVICE|CALL|REGISTER|REGISTER\.ID|EXEC)\s*\(`)
+
+// formulaKind says why a formula (or a defined name's formula) must go.
+func formulaKind(text string) (sanitize.RemovalKind, bool) {
+	if m := activeFunctions.FindStringSubmatch(text); m != nil {
+		switch strings.ToUpper(m[3]) {
+		case "RTD", "WEBSERVICE":
+			return sanitize.RemovedExternalData, true
+		}
+		return sanitize.RemovedXLMMacroSheet, true
+	}
+	if externalRef.MatchString(text) {
+		return sanitize.RemovedExternalRel, true
+	}
+	return "", false
+}
+
 // decideWorkbook handles workbook.xml.
 func (f *filter) decideWorkbook(e *elem) (action, bool) {
 	if e.ns != nsSheet {
@@ -145,8 +166,8 @@ func (f *filter) definedName(n *node) *node {
 			return nil
 		}
 	}
-	if externalRef.MatchString(text) {
-		f.count(sanitize.RemovedExternalRel)
+	if k, bad := formulaKind(text); bad {
+		f.count(k)
 		return nil
 	}
 	return n
@@ -170,11 +191,15 @@ func (f *filter) decideWorksheet(e *elem) (action, bool) {
 	return actKeep, false
 }
 
-// sheetNode drops formulas into other workbooks; the cell keeps its cached
-// value (<v>), so the sheet still shows the numbers.
+// sheetNode drops formulas into other workbooks and formulas that call
+// outside code; the cell keeps its cached value (<v>), so the sheet still
+// shows the numbers.
 func (f *filter) sheetNode(n *node) *node {
-	if n.is(nsSheet, "f") && externalRef.MatchString(n.text()) {
-		f.count(sanitize.RemovedExternalRel)
+	if !n.is(nsSheet, "f") {
+		return n
+	}
+	if k, bad := formulaKind(n.text()); bad {
+		f.count(k)
 		return nil
 	}
 	return n

@@ -125,7 +125,10 @@ func (f *filter) run(r io.Reader, w io.Writer) error {
 					return sanitize.Reject(sanitize.ReasonMalformed, "XML part has more than one root element")
 				}
 			}
-			e := f.resolve(t)
+			e, err := f.resolve(t)
+			if err != nil {
+				return err
+			}
 			switch f.decide(&e) {
 			case actDrop:
 				f.changed = true
@@ -173,12 +176,22 @@ func (f *filter) run(r io.Reader, w io.Writer) error {
 }
 
 // resolve records the namespaces of an element and its attributes.
-func (f *filter) resolve(se xml.StartElement) elem {
+func (f *filter) resolve(se xml.StartElement) (elem, error) {
 	e := elem{se: se, ns: nsByURI[f.xr.URI(se.Name.Space)], attrs: make([]ns, len(se.Attr))}
 	for i, a := range se.Attr {
 		e.attrs[i] = nsByURI[f.xr.AttrURI(a)]
+		// XML 1.0 §3.1 "Unique Att Spec" (and Namespaces §6.3 for two
+		// prefixes of one URI): encoding/xml does not enforce it, and a
+		// reader that takes the last copy while the filter checks the
+		// first would see an instruction the filter never saw.
+		for j := 0; j < i; j++ {
+			b := se.Attr[j]
+			if b.Name.Local == a.Name.Local && (b.Name.Space == a.Name.Space || (a.Name.Space != "" && b.Name.Space != "" && f.xr.AttrURI(a) == f.xr.AttrURI(b))) {
+				return e, sanitize.Reject(sanitize.ReasonMalformed, "attribute %s repeated on <%s>", a.Name.Local, se.Name.Local)
+			}
+		}
 	}
-	return e
+	return e, nil
 }
 
 // token writes one token, through the field machinery in Word stories.
@@ -212,7 +225,10 @@ func (f *filter) buildTree(e elem) (*node, error) {
 		top := stack[len(stack)-1]
 		switch t := tok.(type) {
 		case xml.StartElement:
-			ce := f.resolve(t)
+			ce, err := f.resolve(t)
+			if err != nil {
+				return nil, err
+			}
 			f.parent = top
 			switch f.decide(&ce) {
 			case actDrop:
