@@ -83,7 +83,7 @@ func TestMagic(t *testing.T) {
 
 func TestRepeatedAttributeRejected(t *testing.T) {
 	for name, body := range map[string]string{
-		"fldSimple": `<w:p><w:fldSimple w:instr="PAGE" w:instr="DDEAUTO calc"><w:r><w:t>1</w:t></w:r></w:fldSimple></w:p>`,
+		"fldSimple":                   `<w:p><w:fldSimple w:instr="PAGE" w:instr="DDEAUTO calc"><w:r><w:t>1</w:t></w:r></w:fldSimple></w:p>`,
 		"two prefixes, one namespace": `<w:p xmlns:w2="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:fldSimple w:instr="PAGE" w2:instr="DDEAUTO calc"/></w:p>`,
 	} {
 		t.Run(name, func(t *testing.T) {
