@@ -1,6 +1,8 @@
 package rtf
 
 import (
+	"strings"
+
 	"github.com/kakehashi/kakehashi/sanitize"
 )
 
@@ -8,6 +10,11 @@ import (
 // shape properties name their kind in the first few words, so a group that
 // has not decided after this much is judged on what is known.
 const maxHeld = 64 << 10
+
+// maxFonts bounds the font table. Word's font table parser corrupted its
+// heap on tens of thousands of entries (CVE-2023-21716); real documents
+// list dozens.
+const maxFonts = 4096
 
 // decide judges a new group on its first token.
 func (f *filter) decide(fr *frame, t token) error {
@@ -22,6 +29,11 @@ func (f *filter) decide(fr *frame, t token) error {
 			return nil
 		}
 		return f.keepGroup(fr, t)
+	}
+	if f.parent().name == "fonttbl" {
+		if f.fonts++; f.fonts > maxFonts {
+			return malformed("font table with more than %d fonts (CVE-2023-21716)", maxFonts)
+		}
 	}
 	d, known := lookupDest(t.name)
 	switch {
@@ -40,6 +52,15 @@ func (f *filter) decide(fr *frame, t token) error {
 	}
 	fr.name = t.name
 	return f.startDest(fr, t, d)
+}
+
+// decideNested judges a group that starts with a nested group.
+func (f *filter) decideNested(fr *frame) error {
+	if fr.star || f.parent().mode == modeObject {
+		fr.mode = modeSkip
+		return nil
+	}
+	return f.plainGroup(fr)
 }
 
 // keepGroup copies the group, starting with t.
@@ -192,12 +213,19 @@ func (f *filter) judgeShapeProp() error {
 	if sp.mode != modeShapeProp || !sp.held {
 		return nil
 	}
-	if shapePropOutside(string(sp.propName)) {
-		f.rep.Remove(sanitize.RemovedExternalRef, f.env.Loc(`\sp `+string(sp.propName)), 1)
-		sp.mode = modeSkip
-		return f.endHeld(sp, false)
+	name := strings.TrimSpace(string(sp.propName))
+	switch {
+	case shapePropOutside(name):
+		f.rep.Remove(sanitize.RemovedExternalRef, f.env.Loc(`\sp `+name), 1)
+	case strings.EqualFold(name, "pFragments"):
+		// CVE-2010-3333: Word's parser of this property overflowed the
+		// stack, and exploit kits kept using it. Shapes never need it.
+		f.rep.Warn("RTF shape property pFragments removed (CVE-2010-3333)")
+	default:
+		return f.endHeld(sp, true)
 	}
-	return f.endHeld(sp, true)
+	sp.mode = modeSkip
+	return f.endHeld(sp, false)
 }
 
 // forceDecision judges the innermost held group early when it holds too

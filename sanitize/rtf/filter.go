@@ -51,6 +51,7 @@ type filter struct {
 	hexLine  int
 	hexBuf   []byte   // reused for picture data
 	free     []*frame // closed frames for reuse: groups come by the million
+	fonts    int      // entries seen in \fonttbl
 }
 
 // newFrame returns a cleared frame in mode m.
@@ -160,6 +161,13 @@ func (f *filter) step(t token) error {
 func (f *filter) openGroup() error {
 	if len(f.stack) >= f.maxDepth {
 		return malformed("groups nested deeper than %d", f.maxDepth)
+	}
+	if top := f.top(); top.mode == modeUndecided {
+		// A group whose first token is another group has no destination
+		// word: it is a plain group (or ignorable data after \*).
+		if err := f.decideNested(top); err != nil {
+			return err
+		}
 	}
 	m := modeUndecided
 	switch f.top().mode {

@@ -90,6 +90,8 @@ func TestSanitizeConstructs(t *testing.T) {
 		{name: "picture via bin", body: `{\pict\pngblip \bin4 ` + "\x89PNG" + `}`, kept: []string{"89504e47"}},
 		{name: "shape linked picture", body: `{\shp{\*\shpinst{\sp{\sn pibName}{\sv \\\\\\\\srv\\\\a.png}}{\sp{\sn fillColor}{\sv 255}}}{\shprslt x}}`,
 			kind: sanitize.RemovedExternalRef, gone: []string{"srv"}, kept: []string{"fillColor", `\shprslt`}},
+		{name: "shape pFragments", body: `{\shp{\*\shpinst{\sp{\sn pFragments}{\sv 5;5;1111111111111111}}{\sp{\sn shapeType}{\sv 1}}}}`,
+			gone: []string{"pFragments", "11111111"}, kept: []string{"shapeType"}},
 		{name: "info removed by policy", env: &sanitize.Env{Policy: sanitize.Policy{RemoveMetadata: true}}, kind: sanitize.RemovedMetadata, gone: []string{"Tanaka", `\info`}},
 		{name: "form field macro", body: `{\field{\*\fldinst FORMTEXT {\*\formfield{\*\ffentrymcr AutoOpen}}}{\fldrslt ff}}`, gone: []string{"AutoOpen"}},
 		{name: "control symbols", body: `a\~b\-c\_d\{e\}f\\g`, kept: []string{`a\~b\-c\_d\{e\}f\\g`}},
@@ -163,6 +165,7 @@ func TestRejects(t *testing.T) {
 		{"long word", `{\rtf1 \` + strings.Repeat("a", 33) + `}`, nil, sanitize.ReasonMalformed},
 		{"long parameter", `{\rtf1 \fs12345678901}`, nil, sanitize.ReasonMalformed},
 		{"bad hex", `{\rtf1 \'zz}`, nil, sanitize.ReasonMalformed},
+		{"font table bomb", `{\rtf1 {\fonttbl ` + strings.Repeat(`{\f1 A;}`, 4097) + `}}`, nil, sanitize.ReasonMalformed},
 		{"output limit", `{\rtf1 hello world}`, &sanitize.Env{Limits: sanitize.Limits{MaxOutputBytes: 5}}, sanitize.ReasonTooLarge},
 		{"picture limit", `{\rtf1 {\pict\pngblip 0011223344}}`, &sanitize.Env{Limits: sanitize.Limits{MaxXMLPartBytes: 4}}, sanitize.ReasonTooLarge},
 	}
@@ -185,6 +188,10 @@ func TestBoundaries(t *testing.T) {
 	// \bin of exactly the bytes left is accepted.
 	if _, _, err := run(t, []byte(`{\rtf1 \bin1 x}`), nil); err != nil {
 		t.Errorf("bin of the last byte: %v", err)
+	}
+	// 4096 fonts are accepted.
+	if _, _, err := run(t, []byte(`{\rtf1 {\fonttbl `+strings.Repeat(`{\f1 A;}`, 4096)+`}}`), nil); err != nil {
+		t.Errorf("4096 fonts: %v", err)
 	}
 	// 32 letters is the longest word.
 	if _, _, err := run(t, []byte(`{\rtf1 \`+strings.Repeat("a", 32)+` x}`), nil); err != nil {
