@@ -220,6 +220,8 @@ func (p *pkg) allowed(key string) (bool, error) {
 	return magicOK(p.ct.of(key), head), nil
 }
 
+// readHead returns the first bytes of a binary part after checking that
+// the whole member inflates to its declared CRC and size.
 func readHead(m *member) ([]byte, error) {
 	rc, err := m.f.Open()
 	if err != nil {
@@ -229,6 +231,12 @@ func readHead(m *member) ([]byte, error) {
 	head := make([]byte, headLen)
 	n, err := io.ReadFull(rc, head)
 	if err != nil && err != io.ErrUnexpectedEOF && err != io.EOF {
+		return nil, sanitize.Reject(sanitize.ReasonMalformed, "reading %q: %v", clip(m.name), err)
+	}
+	// Inflate the rest too (into nothing, constant memory): archive/zip
+	// then checks the CRC and size, so a corrupt stream, which inflaters
+	// may read differently, is never copied raw.
+	if _, err := io.Copy(io.Discard, rc); err != nil {
 		return nil, sanitize.Reject(sanitize.ReasonMalformed, "reading %q: %v", clip(m.name), err)
 	}
 	return head[:n], nil
