@@ -16,13 +16,20 @@
 //   - bombs: member count (Budget.Member), total expanded bytes
 //     (Budget.Expand, charged as bytes are actually read), and the ratio of
 //     uncompressed to compressed bytes, checked from headers before reading
-//     AND counted while reading, because headers lie; overlapping ZIP
-//     entries (Fifield's non-recursive bomb) → ReasonCompressionBomb;
+//     AND counted while reading, because headers lie, per member and for
+//     the archive as a whole (members under the 1 MiB ratio floor add up);
+//     overlapping ZIP entries (Fifield's non-recursive bomb) →
+//     ReasonCompressionBomb;
 //   - encryption without a password → ReasonEncrypted; a wrong one →
 //     ReasonWrongPassword.
 //
 // Members are spilled to env.TempDir one at a time, so memory does not grow
-// with archive size.
+// with archive size. A member the engine rejects is dropped and recorded as
+// sanitize.RemovedMember, or rejects the archive, as
+// Policy.ArchiveMemberRejected says; every member's report is kept in
+// Report.Members, with OutputName set to its path in the output ZIP (after
+// renames such as "dir/memo.docm" → "dir/memo.docx", and " (2)" when a
+// rename collides).
 //
 // Names: ZIPs made on Japanese Windows store CP932 (Shift_JIS) names without
 // the UTF-8 flag (APPNOTE.TXT §4.4.4 bit 11). A name without the flag that is

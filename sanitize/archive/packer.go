@@ -51,9 +51,10 @@ type packer struct {
 	names *nameSet
 	out   outputNames
 
-	// Archive-level ratio, for formats that do not tell compressed sizes
-	// per member (7z solid blocks, gzip, tar): every byte read from every
-	// member against the size of the archive as it arrived.
+	// Archive-level ratio: every byte read from every member against the
+	// size of the archive as it arrived. It is the only ratio for formats
+	// that do not tell compressed sizes per member (7z solid blocks, gzip,
+	// tar), and it catches many members each just under ratioFloor.
 	packedTotal int64
 	expanded    int64
 	// charged is false when the bytes were already charged to the budget
@@ -208,7 +209,8 @@ func (mw *meter) Write(b []byte) (int, error) {
 	if m.packed >= 0 && mw.n >= ratioFloor && mw.n/max(m.packed, 1) > lim.MaxRatio {
 		return 0, sanitize.Reject(sanitize.ReasonCompressionBomb, "member %q expands more than %d:1", clip(m.clean), lim.MaxRatio)
 	}
-	if m.packed < 0 && p.expanded >= ratioFloor && p.expanded/p.packedTotal > lim.MaxRatio {
+	// The whole archive too: many members just under the floor add up.
+	if p.expanded >= ratioFloor && p.expanded/p.packedTotal > lim.MaxRatio {
 		return 0, sanitize.Reject(sanitize.ReasonCompressionBomb, "archive expands more than %d:1", lim.MaxRatio)
 	}
 	n, err := mw.w.Write(b)
@@ -243,6 +245,9 @@ func (p *packer) sanitizeSpilled(clean string, modified time.Time, spill *os.Fil
 	if err != nil {
 		return err
 	}
+	// The report says where the clerk finds the member: its path in the
+	// output, after renaming.
+	mrep.OutputName = name
 	w, err := p.zw.CreateHeader(&zip.FileHeader{Name: name, Flags: utf8NameFlag, Modified: zipTime(modified), Method: outputMethod(mrep.OutputType)})
 	if err != nil {
 		return fmt.Errorf("adding %q to the output: %w", clip(name), err)

@@ -17,8 +17,11 @@ import (
 const (
 	flagEncrypted      = 0x1 // §4.4.4 bit 0
 	flagDataDescriptor = 0x8 // §4.4.4 bit 3: sizes and CRC follow the data
-	methodAES          = 99  // WinZip AES (AE-1/AE-2)
-	creatorUnix        = 3   // §4.4.2 "version made by" upper byte
+	// §4.4.4 bit 6: PKWARE's patented strong encryption (§7), which no
+	// free tool writes and this package does not decrypt.
+	flagStrongEncryption = 0x40
+	methodAES            = 99 // WinZip AES (AE-1/AE-2)
+	creatorUnix          = 3  // §4.4.2 "version made by" upper byte
 	// FILE_ATTRIBUTE_REPARSE_POINT in the MS-DOS attributes: a Windows
 	// symbolic link or junction.
 	dosReparsePoint = 0x400
@@ -74,6 +77,9 @@ func zipMember(f *zip.File, password string) *member {
 		if _, err := parseAESExtra(f.Extra); err != nil {
 			m.unreadable = err
 		}
+	}
+	if f.Flags&flagStrongEncryption != 0 {
+		m.unreadable = sanitize.Reject(sanitize.ReasonUnsupported, "PKWARE strong encryption is not supported")
 	}
 	if method := dataMethod(f); method != zip.Store && method != zip.Deflate {
 		name := methodNames[method]

@@ -230,6 +230,17 @@ func TestZipCompressionRatio(t *testing.T) {
 			t.Fatalf("rejected: %s %s", got.rep.Reason, got.rep.Detail)
 		}
 	})
+	t.Run("many members under the floor", func(t *testing.T) {
+		var entries []entry
+		for i := range 3 {
+			entries = append(entries, entry{name: sprintf("z%d.txt", i), body: strings.Repeat("\x00", ratioFloor-10)})
+		}
+		r := run(t, "bombs.zip", buildZip(t, entries...), "")
+		r.wantReject(t, sanitize.ReasonCompressionBomb)
+		if !strings.Contains(r.rep.Detail, "archive expands") {
+			t.Errorf("detail %q", r.rep.Detail)
+		}
+	})
 	t.Run("expanded total", func(t *testing.T) {
 		body := strings.Repeat("abcdefghij\n", 100<<10) // 1.1 MB of text per member
 		data := buildZip(t, entry{name: "a.txt", body: body, stored: true}, entry{name: "b.txt", body: body, stored: true})
