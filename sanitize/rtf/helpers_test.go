@@ -225,41 +225,72 @@ var activeWords = map[string]bool{"object": true, "objdata": true, "objemb": tru
 	"objautlink": true, "objupdate": true, "objocx": true, "objclass": true, "template": true,
 	"datastore": true, "xmlopen": true}
 
-// noActive fails when out holds an active control word or a DDE field.
+// noActive fails when out holds active content (see activeProblems).
 func noActive(t testing.TB, out []byte) {
 	t.Helper()
+	for _, p := range activeProblems(out) {
+		t.Error(p)
+	}
+}
+
+// activeProblems lists the active control words in out, and field
+// instructions (the text of a group starting with \fldinst or
+// \*\fldinst) naming DDE or an INCLUDE field.
+func activeProblems(out []byte) []string {
+	var problems []string
 	tk := newTokenizer(bytes.NewReader(out), int64(len(out)))
+	type group struct {
+		first, inst bool
+	}
+	stack := []group{{}}
+	var inst strings.Builder
 	for {
 		tok, err := tk.next()
 		if err != nil {
-			t.Fatalf("output does not re-tokenize: %v", err)
+			return append(problems, fmt.Sprintf("output does not re-tokenize: %v", err))
 		}
-		if tok.kind == tokEOF {
-			break
-		}
-		if tok.kind == tokWord && activeWords[strings.ToLower(tok.name)] {
-			t.Errorf("output still contains \\%s", tok.name)
-		}
-	}
-	low := strings.ToLower(string(out))
-	// Field instructions are the only place DDE means anything.
-	for rest := low; ; {
-		i := strings.Index(rest, `\fldinst`)
-		if i < 0 {
-			break
-		}
-		rest = rest[i+len(`\fldinst`):]
-		if rest != "" && isLetter(rest[0]) {
-			continue // a longer, unknown word such as \fldinstdde
-		}
-		inst := rest
-		if j := strings.IndexByte(inst, '}'); j >= 0 {
-			inst = inst[:j]
-		}
-		for _, w := range strings.Fields(inst) {
-			if w == "dde" || w == "ddeauto" || strings.HasPrefix(w, "include") {
-				t.Errorf("output still contains a %s field", w)
+		top := &stack[len(stack)-1]
+		switch tok.kind {
+		case tokEOF:
+			return problems
+		case tokOpen:
+			stack = append(stack, group{first: true, inst: top.inst})
+			continue
+		case tokClose:
+			if top.inst && (len(stack) < 2 || !stack[len(stack)-2].inst) {
+				problems = append(problems, instructionProblems(inst.String())...)
+				inst.Reset()
+			}
+			if len(stack) > 1 {
+				stack = stack[:len(stack)-1]
+			}
+			continue
+		case tokWord:
+			if activeWords[strings.ToLower(tok.name)] {
+				problems = append(problems, "output still contains \\"+tok.name)
+			}
+			if tok.name == "fldinst" && top.first {
+				top.inst = true
+			}
+		case tokText:
+			if top.inst {
+				inst.Write(tok.text)
+			}
+		case tokSymbol:
+			if tok.sym == '*' && top.first {
+				continue // \* keeps the group at its first word
 			}
 		}
+		top.first = false
 	}
+}
+
+func instructionProblems(inst string) []string {
+	var problems []string
+	for _, w := range strings.Fields(strings.ToUpper(inst)) {
+		if w == "DDE" || w == "DDEAUTO" || strings.HasPrefix(w, "INCLUDE") {
+			problems = append(problems, fmt.Sprintf("output still contains a %s field: %q", w, inst))
+		}
+	}
+	return problems
 }

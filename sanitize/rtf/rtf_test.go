@@ -233,3 +233,21 @@ func TestCancelled(t *testing.T) {
 		t.Fatalf("got %v, want timeout", err)
 	}
 }
+
+// TestCheckerCatches shows the output checker used everywhere can fail.
+func TestCheckerCatches(t *testing.T) {
+	bad := map[string]string{
+		"object":        `{\rtf1 {\object\objemb{\*\objdata 01}}}`,
+		"ddeauto split": `{\rtf1 {\field{\*\fldinst { DDEAUTO} a}}}`,
+		"include":       `{\rtf1 {\field{\fldinst INCLUDEPICTURE x}}}`,
+		"template":      `{\rtf1 {\*\TEMPLATE x}}`,
+	}
+	for name, in := range bad {
+		if len(activeProblems([]byte(in))) == 0 {
+			t.Errorf("%s: checker misses %q", name, in)
+		}
+	}
+	if p := activeProblems([]byte(`{\rtf1 \\fldinst DDE {\field{\*\fldinst PAGE}}}`)); len(p) != 0 {
+		t.Errorf("checker flags harmless text: %v", p)
+	}
+}
