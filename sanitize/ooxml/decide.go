@@ -86,12 +86,12 @@ func (f *filter) decideRefs(e *elem) action {
 		if rl := f.rels[strings.TrimSpace(a.Value)]; rl != nil && rl.keep {
 			continue
 		}
-		// w:hyperlink keeps its text without the link; r:link (a linked
-		// picture next to an embedded one, §20.1.8.13) goes alone so the
-		// embedded picture stays.
-		// x:pageSetup loses only its printer settings, not the page
-		// orientation and paper size (§18.3.1.63).
-		if e.is(nsWord, "hyperlink") || e.is(nsSheet, "pageSetup") || (e.attrs[i] == nsRel && a.Name.Local == "link") {
+		// w:hyperlink keeps its text without the link; a:blip's r:link (a
+		// linked picture next to an embedded one, §20.1.8.13) goes alone
+		// so the embedded picture stays; x:pageSetup loses only its
+		// printer settings, not orientation and paper size (§18.3.1.63).
+		// Elsewhere the reference is required and the element goes.
+		if e.is(nsWord, "hyperlink") || e.is(nsSheet, "pageSetup") || (e.is(nsDrawing, "blip") && a.Name.Local == "link") {
 			e.removeAttr(i)
 			f.changed = true
 			i--

@@ -25,8 +25,12 @@
 //
 // Speed comes from copying untouched members raw: the original compressed
 // bytes and CRC go to the new zip (zip.File.OpenRaw + zip.Writer.CreateRaw),
-// so a 10 MB docx of photos costs a few XML parses, not a recompression, and
-// memory does not grow with the size of media parts. An XML part is parsed
+// so a 10 MB docx of photos costs a few XML parses and one inflate into
+// io.Discard (which makes archive/zip check each picture's CRC), not a
+// recompression, and memory does not grow with the size of media parts.
+// Pictures are checked by magic number, not re-encoded: a polyglot picture
+// keeps its trailing bytes (re-encoding through sanitize/image is left to a
+// later policy switch, because it costs the speed above). An XML part is parsed
 // once to check it (hostile-XML rules of sanitize/safexml: any DOCTYPE is
 // rejected); only when the filter changes something is it parsed a second
 // time and written, deflated, to the output.
