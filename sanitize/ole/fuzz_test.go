@@ -15,6 +15,11 @@ import (
 // "no panic": every failure is a *sanitize.Rejection; no stream reported
 // is larger than the input; counts are bounded by what the input could
 // hold; report locations carry no control characters.
+//
+// Run it with a short minimisation time: the seeds are whole Office files
+// (6–16 KB) and the default minute per interesting input stalls the run:
+//
+//	go test -run '^$' -fuzz FuzzInspect -fuzztime 60s -fuzzminimizetime 3s ./sanitize/ole
 func FuzzInspect(f *testing.F) {
 	seeds, _ := filepath.Glob(filepath.Join("testdata", "seeds", "*"))
 	seeds = append(seeds, filepath.Join("testdata", agileFixture))

@@ -5,7 +5,9 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path"
 	"path/filepath"
+	"strings"
 
 	"github.com/kakehashi/kakehashi/sanitize"
 )
@@ -51,6 +53,13 @@ func (s *Sanitizer) Sanitize(ctx context.Context, in sanitize.Input, out io.Writ
 		return err
 	}
 	rep.Engine = "libreoffice"
+	if st, err := os.Stat(converted); err == nil && env.Budget != nil {
+		// The converted package is content this run produced from the
+		// input: it counts against the expansion budget like a member.
+		if err := env.Budget.Expand(st.Size()); err != nil {
+			return err
+		}
+	}
 	return nested(ctx, converted, sanitize.OutputName(in.Name, c.out), out, env, rep)
 }
 
@@ -87,8 +96,10 @@ func (s *Sanitizer) encrypted(ctx context.Context, in sanitize.Input, f *Finding
 	if err != nil {
 		return err
 	}
-	name := filepath.Base(in.Name)
-	if name == "." || name == "/" || name == "" {
+	// The sender's name (with its extension) goes with the plain package,
+	// so the engine checks the extension against the decrypted content.
+	name := path.Base(strings.ReplaceAll(in.Name, "\\", "/"))
+	if name == "." || name == "/" {
 		name = "decrypted.docx"
 	}
 	return nested(ctx, plain, name, out, env, rep)
