@@ -25,8 +25,12 @@
 //
 // SVG is XML, not HTML, and is rebuilt with sanitize/safexml (which rejects
 // DOCTYPE and so XXE and billion laughs) through an allow-list of SVG
-// elements and presentation attributes (svg.go, svgattr.go). Policy.SVG
-// "reject" refuses SVG.
+// elements and presentation attributes (svg.go, svgattr.go): shapes, text,
+// gradients, patterns, clipping, masks, markers, filter primitives (not
+// feImage), <use> with local #id references only, and <image> with data:
+// raster URIs only. Scripts, foreignObject, animation, <style>, event
+// handlers, outside href/xlink:href and url() references are removed;
+// <a> is unwrapped so its shapes stay. Policy.SVG "reject" refuses SVG.
 //
 // HTML is held in memory while bluemonday works (it needs the whole token
 // stream and returns a buffer), so its size is bounded by

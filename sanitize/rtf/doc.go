@@ -35,6 +35,11 @@
 // on (objects, fields, pictures, templates, data stores) is in the table in
 // dest.go.
 //
+// Two old Word parser bugs are fenced off as well: shape property
+// pFragments (CVE-2010-3333) is dropped, and a font table of more than 4096
+// fonts (CVE-2023-21716) is rejected. Bytes after the closing brace are
+// dropped and reported.
+//
 // Unbalanced braces, a missing {\rtf header, groups nested deeper than
 // Limits.MaxXMLDepth (reused as the group depth bound) or a \bin longer than
 // the rest of the file reject the input as sanitize.ReasonMalformed. Memory

@@ -107,25 +107,37 @@ func (t *tokenizer) next() (token, error) {
 	}
 }
 
-// textRun reads plain text up to the next special character.
+// textRun reads plain text up to the next special character, scanning
+// the reader's buffer directly rather than byte by byte.
 func (t *tokenizer) textRun() (token, error) {
 	t.text = t.text[:0]
 	for len(t.text) < maxTextRun {
-		c, err := t.readByte()
-		if errors.Is(err, io.EOF) {
-			break
+		if t.r.Buffered() == 0 {
+			if _, err := t.r.Peek(1); err != nil {
+				if errors.Is(err, io.EOF) {
+					break
+				}
+				return token{}, err
+			}
 		}
-		if err != nil {
+		buf, _ := t.r.Peek(min(t.r.Buffered(), maxTextRun-len(t.text)))
+		i := 0
+		for ; i < len(buf); i++ {
+			c := buf[i]
+			if c == '{' || c == '}' || c == '\\' {
+				break
+			}
+			if c != '\r' && c != '\n' {
+				t.text = append(t.text, c)
+			}
+		}
+		if _, err := t.r.Discard(i); err != nil {
 			return token{}, err
 		}
-		if c == '{' || c == '}' || c == '\\' {
-			t.unread()
+		t.pos += int64(i)
+		if i < len(buf) {
 			break
 		}
-		if c == '\r' || c == '\n' {
-			continue
-		}
-		t.text = append(t.text, c)
 	}
 	return token{kind: tokText, text: t.text}, nil
 }
