@@ -159,3 +159,24 @@ func TestPolicyModes(t *testing.T) {
 		t.Errorf("input at the limit: %v", err)
 	}
 }
+
+// TestTextSurvives compares the visible text of a benign page before and
+// after sanitizing.
+func TestTextSurvives(t *testing.T) {
+	in := page(`<style>p{}</style>`, `<ul><li>一</li><li><i>二</i></li></ul><table><tr><th>氏名</th><td>山田 太郎</td></tr></table>`+
+		`<blockquote>引用</blockquote><pre> 整形 済み</pre><p><a href="https://example.jp/">リンク</a><sup>1</sup></p>`)
+	out, rep := mustRun(t, sanitize.TypeHTML, in, nil)
+	if len(rep.Removed) != 0 {
+		t.Errorf("benign page reported removals %+v", rep.Removed)
+	}
+	var before, after bytes.Buffer
+	if err := toText(&before, in); err != nil {
+		t.Fatal(err)
+	}
+	if err := toText(&after, out); err != nil {
+		t.Fatal(err)
+	}
+	if before.String() != after.String() {
+		t.Errorf("text changed:\nbefore %q\nafter  %q", before.String(), after.String())
+	}
+}
