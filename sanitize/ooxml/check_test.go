@@ -39,6 +39,10 @@ func mustRun(t *testing.T, data []byte, p sanitize.Policy) ([]byte, *sanitize.Re
 	return out, rep
 }
 
+// attackerAddr is the TEST-NET-2 address (RFC 5737) every fixture uses for
+// outside targets; no output may still name it.
+const attackerAddr = "198.51.100.7"
+
 var (
 	ddeInstr  = regexp.MustCompile(`(?i)instrText[^>]*>[^<]*\b(DDE|DDEAUTO|INCLUDETEXT|INCLUDEPICTURE)\b`)
 	ddeSimple = regexp.MustCompile(`(?i)w:instr="\s*(DDE|DDEAUTO|INCLUDETEXT|INCLUDEPICTURE)\b`)
@@ -86,6 +90,8 @@ func checkOutput(out []byte, noLinks bool) error {
 			return fmt.Errorf("%s has attachedTemplate", f.Name)
 		case strings.Contains(strings.ToUpper(s), "DDEAUTO"), ddeInstr.MatchString(s), ddeSimple.MatchString(s):
 			return fmt.Errorf("%s has a DDE or INCLUDE field", f.Name)
+		case strings.Contains(s, attackerAddr):
+			return fmt.Errorf("%s still names the fixtures' attacker address", f.Name)
 		case strings.Contains(s, "ddeService"), strings.Contains(s, "o:OLEObject"), strings.Contains(s, "<w:control "):
 			return fmt.Errorf("%s has DDE links, OLE objects or controls", f.Name)
 		}

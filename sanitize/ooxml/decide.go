@@ -12,6 +12,9 @@ func (f *filter) decide(e *elem) action {
 	if a, ok := f.decideCommon(e); ok {
 		return a
 	}
+	if e.ns == nsVML || e.ns == nsOffice {
+		f.dropVMLOutsideLinks(e)
+	}
 	var a action
 	var ok bool
 	switch f.role {
@@ -201,6 +204,25 @@ func (f *filter) unbindQueryTable(e *elem) {
 			e.removeAttr(i)
 			f.changed = true
 			i--
+		}
+	}
+}
+
+// dropVMLOutsideLinks removes VML href and src attributes (v:shape href,
+// v:imagedata src, o:href) that name an outside address: VML predates
+// relationships and can fetch or link a URL or UNC path directly, which
+// would bypass the relationship allow-list.
+func (f *filter) dropVMLOutsideLinks(e *elem) {
+	for i := 0; i < len(e.se.Attr); i++ {
+		a := e.se.Attr[i]
+		if a.Name.Local != "href" && a.Name.Local != "src" {
+			continue
+		}
+		v := strings.TrimSpace(a.Value)
+		if strings.Contains(v, ":") || strings.HasPrefix(v, "\\\\") || strings.HasPrefix(v, "//") {
+			e.removeAttr(i)
+			i--
+			f.count(sanitize.RemovedExternalRel)
 		}
 	}
 }

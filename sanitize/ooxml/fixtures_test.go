@@ -242,3 +242,12 @@ func bombDocx(tb testing.TB) []byte {
 func benignPptx(tb testing.TB) []byte { return pptxWith(ctPptx, "").build(tb) }
 
 func benignXlsx(tb testing.TB) []byte { return xlsxWith(ctXlsx, "", "").build(tb) }
+
+func vmlLinkDocx(tb testing.TB) []byte {
+	body := para(japanese) +
+		`<w:p><w:r><w:pict><v:shape id="s1" style="width:50pt;height:50pt" href="file://198.51.100.7/share/x.lnk"><v:imagedata r:id="rIdImg" src="\\198.51.100.7\share\x.png"/></v:shape></w:pict></w:r></w:p>`
+	o := docxWith(ctDocx, body)
+	o.rel("word/document.xml", "rIdImg", relOffice+"image", "media/image1.png")
+	o.addBytes("word/media/image1.png", "", tinyPNG)
+	return o.build(tb)
+}

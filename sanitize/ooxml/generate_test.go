@@ -30,6 +30,7 @@ var regressionFiles = map[string]func(testing.TB) []byte{
 	"malicious/vba.docm":               vbaDocm,
 	"malicious/activex.docx":           activeXDocx,
 	"malicious/ole.docx":               oleDocx,
+	"malicious/vml-links.docx":         vmlLinkDocx,
 	"malicious/xlm-auto-open.xlsm":     xlmXlsm,
 	"malicious/external-link.xlsx":     externalXlsx,
 	"malicious/macro.pptm":             macroPptm,

@@ -15,6 +15,7 @@ const (
 	nsRS   = "http://purl.oclc.org/ooxml/officeDocument/relationships"
 	nsMC   = "http://schemas.openxmlformats.org/markup-compatibility/2006"
 	nsO    = "urn:schemas-microsoft-com:office:office"
+	nsV    = "urn:schemas-microsoft-com:vml"
 	nsXVML = "urn:schemas-microsoft-com:office:excel"
 	nsCP   = "http://schemas.openxmlformats.org/package/2006/metadata/core-properties"
 	nsDC   = "http://purl.org/dc/elements/1.1/"
@@ -33,6 +34,7 @@ const (
 	nsRel
 	nsCompat
 	nsOffice
+	nsVML
 	nsExcelVML
 	nsCore
 	nsDublin
@@ -41,6 +43,6 @@ const (
 
 var nsByURI = map[string]ns{
 	nsW: nsWord, nsWS: nsWord, nsX: nsSheet, nsXS: nsSheet, nsP: nsPres, nsPS: nsPres,
-	nsA: nsDrawing, nsAS: nsDrawing, nsR: nsRel, nsRS: nsRel, nsMC: nsCompat, nsO: nsOffice,
+	nsA: nsDrawing, nsAS: nsDrawing, nsR: nsRel, nsRS: nsRel, nsMC: nsCompat, nsO: nsOffice, nsV: nsVML,
 	nsXVML: nsExcelVML, nsCP: nsCore, nsDC: nsDublin, nsApp: nsExtProps,
 }
