@@ -37,7 +37,9 @@
 // because real Shift_JIS text is almost never valid UTF-8 while UTF-8 text
 // very often "decodes" as Shift_JIS garbage. Decoding happens before any path
 // check, since CP932 trail bytes include 0x5C ("表" is 0x95 0x5C), which a
-// byte-level check would mistake for a backslash.
+// byte-level check would mistake for a backslash. An Info-ZIP Unicode Path
+// extra field (0x7075) whose CRC still matches the header name wins over
+// both.
 //
 // ZIP decryption (traditional PKWARE encryption, APPNOTE.TXT §6.1, and WinZip
 // AES, AE-1/AE-2) is hand-written in zipcrypto.go and zipaes.go: the standard

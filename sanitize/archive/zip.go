@@ -3,6 +3,7 @@ package archive
 import (
 	"archive/zip"
 	"compress/flate"
+	"encoding/binary"
 	"errors"
 	"hash"
 	"hash/crc32"
@@ -27,6 +28,7 @@ const (
 	dosReparsePoint = 0x400
 	unixTypeMask    = 0xF000 // S_IFMT in the upper 16 bits of the external attributes
 	unixSymlink     = 0xA000
+	unicodePathID   = 0x7075 // Info-ZIP Unicode Path extra field
 )
 
 // methodNames makes rejection details readable for the methods that do
@@ -63,7 +65,7 @@ func sanitizeZip(p *packer, in sanitize.Input) error {
 
 func zipMember(f *zip.File, password string) *member {
 	m := &member{
-		raw:       decodeName(f.Name, f.Flags&utf8NameFlag != 0),
+		raw:       zipName(f),
 		dir:       f.Mode().IsDir(),
 		link:      isZipLink(f),
 		size:      int64(min(f.UncompressedSize64, 1<<62)),
@@ -90,6 +92,29 @@ func zipMember(f *zip.File, password string) *member {
 	}
 	m.open = func() (io.ReadCloser, error) { return openZipMember(f, password) }
 	return m
+}
+
+// zipName decodes a member name: the Info-ZIP Unicode Path extra field
+// (0x7075, APPNOTE.TXT §4.6.9) when present and still matching the header
+// name, else the name bytes by the UTF-8 flag or as CP932.
+func zipName(f *zip.File) string {
+	extra := f.Extra
+	for len(extra) >= 4 {
+		id, size := binary.LittleEndian.Uint16(extra), int(binary.LittleEndian.Uint16(extra[2:]))
+		extra = extra[4:]
+		if size > len(extra) {
+			break
+		}
+		field := extra[:size]
+		extra = extra[size:]
+		// Version 1, then the CRC-32 of the header name: a tool that
+		// renamed the member without updating the field is caught here.
+		if id == unicodePathID && size > 5 && field[0] == 1 &&
+			binary.LittleEndian.Uint32(field[1:]) == crc32.ChecksumIEEE([]byte(f.Name)) {
+			return decodeName(string(field[5:]), true)
+		}
+	}
+	return decodeName(f.Name, f.Flags&utf8NameFlag != 0)
 }
 
 // isZipLink finds symbolic links the way extractors do: Unix mode bits

@@ -3,6 +3,8 @@ package archive
 import (
 	"archive/zip"
 	"bytes"
+	"encoding/binary"
+	"hash/crc32"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -382,5 +384,25 @@ func TestOutputOpensInUnzip(t *testing.T) {
 	}
 	if !strings.Contains(string(out), "資料/日本語のファイル.txt") {
 		t.Errorf("unzip lists %q", out)
+	}
+}
+
+func TestZipUnicodePathExtra(t *testing.T) {
+	// A CP437-era name with the UTF-8 name in extra field 0x7075, as
+	// Info-ZIP writes it; a stale field (CRC of another name) is ignored.
+	field := func(utf8Name, headerName string) []byte {
+		b := []byte{0x75, 0x70, 0, 0, 1}
+		b = binary.LittleEndian.AppendUint32(b, crc32.ChecksumIEEE([]byte(headerName)))
+		b = append(b, utf8Name...)
+		binary.LittleEndian.PutUint16(b[2:], uint16(len(b)-4))
+		return b
+	}
+	data := rawZip(t,
+		rawEntry{name: "r_sum_.txt", data: []byte("one\n"), extra: field("résumé.txt", "r_sum_.txt")},
+		rawEntry{name: "stale.txt", data: []byte("two\n"), extra: field("other.txt", "renamed.txt")},
+	)
+	got := run(t, "u.zip", data, "").files(t)
+	if got["résumé.txt"] != "one\n" || got["stale.txt"] != "two\n" {
+		t.Errorf("output %v", keys(got))
 	}
 }
