@@ -1,6 +1,7 @@
 package ole
 
 import (
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -77,4 +78,36 @@ func TestGenerateSeeds(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
+}
+
+// FuzzParseAgile feeds EncryptionInfo descriptors to the agile parser.
+// Property: anything accepted stays inside the bounds the key derivation
+// relies on (spin count, key and block sizes, buffer lengths), so a hostile
+// descriptor cannot make decryption spin or index out of range.
+func FuzzParseAgile(f *testing.F) {
+	if b, err := os.ReadFile(filepath.Join("testdata", agileFixture)); err == nil {
+		if fi, err := Inspect(inputOf(b, "seed")); err == nil {
+			if info, err := io.ReadAll(open(fi.encInfo)); err == nil && len(info) > 8 {
+				f.Add(info[8:])
+			}
+		}
+	}
+	f.Add([]byte(`<encryption xmlns="http://schemas.microsoft.com/office/2006/encryption"/>`))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		k, err := parseAgile(data)
+		if err != nil {
+			if _, ok := sanitize.AsRejection(err); !ok {
+				t.Fatalf("error is not a rejection: %v", err)
+			}
+			return
+		}
+		p := k.password
+		if p.spinCount > maxSpinCount || p.keyBits > 256 || p.blockSize != 16 ||
+			len(p.verifierInput) < p.saltSize || len(p.verifierValue) < p.hashSize || len(p.keyValue) < p.keyBits/8 {
+			t.Fatalf("accepted out-of-bounds parameters: %+v", p)
+		}
+		// Key derivation with a cheap password must not panic.
+		k.password.spinCount = min(p.spinCount, 10)
+		_, _ = k.secretKey("x")
+	})
 }

@@ -234,8 +234,10 @@ func (w *walker) word(e *mscfb.File) error {
 	if _, err := io.ReadFull(open(e), fib[:]); err != nil {
 		return streamError("WordDocument", err)
 	}
-	if ident := binary.LittleEndian.Uint16(fib[0:]); ident != 0xA5EC {
-		return sanitize.Reject(sanitize.ReasonMalformed, "WordDocument: FIB wIdent is %#04x, not 0xA5EC", ident)
+	// 0xA5EC is Word 97 and later; 0xA5DC is Word 6.0/95, whose FIB
+	// starts with the same fields.
+	if ident := binary.LittleEndian.Uint16(fib[0:]); ident != 0xA5EC && ident != 0xA5DC {
+		return sanitize.Reject(sanitize.ReasonMalformed, "WordDocument: FIB wIdent is %#04x, not a Word 6–2003 FIB", ident)
 	}
 	w.f.WordFib = binary.LittleEndian.Uint16(fib[2:])
 	const fEncrypted = 0x0100

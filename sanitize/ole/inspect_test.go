@@ -80,3 +80,43 @@ func TestInspectRejects(t *testing.T) {
 		})
 	}
 }
+
+// TestConversionFilters checks that the import filter follows the file's
+// own version marks: Word 6/95 FIBs and Excel 5/95 "Book" streams have
+// their own LibreOffice filters.
+func TestConversionFilters(t *testing.T) {
+	doc := readFixture(t, "benign.doc")
+	word95 := bytes.Clone(doc)
+	for i := 512; i+12 <= len(word95); i += 64 {
+		if word95[i] == 0xEC && word95[i+1] == 0xA5 {
+			word95[i], word95[i+2], word95[i+3] = 0xDC, 0x65, 0x00 // wIdent 0xA5DC, nFib 101
+			break
+		}
+	}
+	tests := []struct {
+		name   string
+		in     []byte
+		filter string
+	}{
+		{"Word 97", doc, "MS Word 97"},
+		{"Word 6.0", word95, "MS WinWord 6.0"},
+		{"Excel 97", readFixture(t, "benign.xls"), "MS Excel 97"},
+		{"PowerPoint 97", readFixture(t, "benign.ppt"), "MS PowerPoint 97"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			f, err := Inspect(inputOf(tt.in, "x"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			c, ok := conversionFor(f)
+			if !ok || c.inFilter != tt.filter {
+				t.Fatalf("filter %q, want %q", c.inFilter, tt.filter)
+			}
+		})
+	}
+	f := &Findings{Type: sanitize.TypeXLS, BIFF5: true}
+	if c, _ := conversionFor(f); c.inFilter != "MS Excel 95" {
+		t.Errorf("BIFF5 filter %q", c.inFilter)
+	}
+}
