@@ -19,6 +19,7 @@ type emitter struct {
 	max     int64
 	held    []*bytes.Buffer
 	scratch []byte
+	onWrite func() // test hook: observes every write; nil in production
 }
 
 func newEmitter(w io.Writer, max int64) *emitter {
@@ -29,6 +30,9 @@ func newEmitter(w io.Writer, max int64) *emitter {
 func (e *emitter) write(b []byte) error {
 	if n := len(e.held); n > 0 {
 		e.held[n-1].Write(b)
+		if e.onWrite != nil {
+			e.onWrite()
+		}
 		return nil
 	}
 	e.written += int64(len(b))

@@ -144,18 +144,24 @@ func (s *significant) Write(p []byte) (int, error) {
 }
 
 // step handles one token.
+// Held output is checked after every token, so that no sequence of tokens
+// (even empty groups) makes it grow past maxHeld.
 func (f *filter) step(t token) error {
-	switch t.kind {
-	case tokOpen:
-		return f.openGroup()
-	case tokClose:
-		return f.closeGroup()
+	var err error
+	switch fr := f.top(); {
+	case t.kind == tokOpen:
+		err = f.openGroup()
+	case t.kind == tokClose:
+		err = f.closeGroup()
+	case fr.mode == modeUndecided:
+		err = f.decide(fr, t)
+	default:
+		err = f.content(fr, t)
 	}
-	fr := f.top()
-	if fr.mode == modeUndecided {
-		return f.decide(fr, t)
+	if err != nil {
+		return err
 	}
-	return f.content(fr, t)
+	return f.forceDecision()
 }
 
 func (f *filter) openGroup() error {

@@ -210,6 +210,36 @@ func TestTrailingData(t *testing.T) {
 	}
 }
 
+// TestHeldOutputBounded feeds a field whose instruction never comes and
+// whose groups are all empty pairs: what is held while the field is judged
+// must stay under maxHeld, and the field's text still comes through.
+func TestHeldOutputBounded(t *testing.T) {
+	in := `{\rtf1 {\field ` + strings.Repeat(`{{}}`, 200000) + `{\fldrslt tail}}}`
+	var peak int
+	f := &filter{env: &sanitize.Env{}, rep: &sanitize.Report{}, maxDepth: 64, maxPict: 1 << 20}
+	f.tok = newTokenizer(strings.NewReader(in), int64(len(in)))
+	var out bytes.Buffer
+	f.em = newEmitter(&out, 1<<30)
+	f.em.onWrite = func() {
+		if len(f.em.held) > 0 && f.em.heldLen() > peak {
+			peak = f.em.heldLen()
+		}
+	}
+	if err := f.run(); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.em.flush(); err != nil {
+		t.Fatal(err)
+	}
+	if peak > maxHeld+16 {
+		t.Errorf("held %d bytes, bound is %d", peak, maxHeld)
+	}
+	if !strings.Contains(out.String(), "tail") {
+		t.Error("field result lost")
+	}
+	balanced(t, out.Bytes())
+}
+
 func TestHugeBinIsNotAllocated(t *testing.T) {
 	// \bin claiming 2 GiB in a 40-byte file must be refused, not allocated.
 	in := []byte(`{\rtf1 {\pict\pngblip\bin2147483647 x}}`)
