@@ -43,7 +43,7 @@ func (s *Sanitizer) Sanitize(ctx context.Context, in sanitize.Input, out io.Writ
 }
 
 // isSVG decides between the two types of the family: the engine's
-// detection, or a look at the content when called directly.
+// detection, or the same detection when called directly.
 func isSVG(in sanitize.Input, rep *sanitize.Report) bool {
 	switch rep.Type {
 	case sanitize.TypeSVG:
@@ -51,9 +51,7 @@ func isSVG(in sanitize.Input, rep *sanitize.Report) bool {
 	case sanitize.TypeHTML:
 		return false
 	}
-	head := make([]byte, 1024)
-	n, _ := in.R.ReadAt(head, 0)
-	return bytes.Contains(bytes.ToLower(head[:n]), []byte("<svg"))
+	return sanitize.Detect(in) == sanitize.TypeSVG
 }
 
 func sanitizeHTML(in sanitize.Input, out io.Writer, env *sanitize.Env, rep *sanitize.Report) error {

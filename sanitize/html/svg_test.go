@@ -144,3 +144,15 @@ func TestCancelled(t *testing.T) {
 		t.Fatalf("got %v, want timeout", err)
 	}
 }
+
+func TestTypeFromContent(t *testing.T) {
+	for in, want := range map[string]sanitize.Type{
+		benignSVG: sanitize.TypeSVG,
+		string(page("", `<svg><circle r="1"/></svg>`)): sanitize.TypeHTML,
+	} {
+		_, rep, err := run(t, "", []byte(in), nil)
+		if err != nil || rep.Type != want {
+			t.Errorf("%.30q: type %s, err %v; want %s", in, rep.Type, err, want)
+		}
+	}
+}
