@@ -115,6 +115,11 @@ func (p *pkg) writeXMLPart(zw *zip.Writer, m *member, f *filter, env *sanitize.E
 	}
 	if f.book != nil {
 		f.book.final = true
+		if f.book.sheetIdx > 0 && len(f.book.removedIdx) == f.book.sheetIdx {
+			// Only macro or dialog sheets: nothing a clerk could read is
+			// left, and a workbook without sheets does not open.
+			return sanitize.Reject(sanitize.ReasonActiveContent, "%s holds only macro sheets", clip(m.name))
+		}
 	}
 	if !f.changed {
 		return copyRaw(zw, m)

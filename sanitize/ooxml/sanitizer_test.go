@@ -210,6 +210,14 @@ func TestLimitsAndOddZips(t *testing.T) {
 		{"ratio over the limit", bombDocx, sanitize.Limits{MaxRatio: 200}, sanitize.ReasonCompressionBomb},
 		{"ratio under a generous limit", bombDocx, sanitize.Limits{MaxRatio: 2000}, ""},
 		{"encrypted member", encrypted, sanitize.Limits{}, sanitize.ReasonMalformed},
+		{"only macro sheets", func(tb testing.TB) []byte {
+			o := xlsxWith(ctXlsm, `<sheet name="Macro1" sheetId="2" r:id="rIdM1"/>`, "")
+			o.add("xl/macrosheets/sheet1.xml", "application/vnd.ms-excel.macrosheet+xml", `<xm:macrosheet xmlns:xm="http://schemas.microsoft.com/office/excel/2006/main"/>`)
+			o.rel("xl/workbook.xml", "rIdM1", relMS2006+"xlMacrosheet", "macrosheets/sheet1.xml")
+			// Drop the ordinary sheet from the list.
+			o.parts[0].data = bytes.Replace(o.parts[0].data, []byte(`<sheet name="予算" sheetId="1" r:id="rIdS1"/>`), nil, 1)
+			return o.build(tb)
+		}, sanitize.Limits{}, sanitize.ReasonActiveContent},
 		{"xlsb", func(tb testing.TB) []byte {
 			o := newOPC().add("xl/workbook.bin", "application/vnd.ms-excel.sheet.binary.macroEnabled.main", "x")
 			return o.rel("", "rId1", rtOffice, "xl/workbook.bin").build(tb)
