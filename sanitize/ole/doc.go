@@ -18,14 +18,22 @@
 //     (convert.go), run with an argument vector, never a shell.
 //  3. The converted package is sanitized as OOXML through env.Nested (the
 //     OOXML allow-list removes what LibreOffice keeps, such as embedded OLE
-//     objects), and its report is merged into this one.
+//     objects), and its report is merged into this one; a kind already
+//     recorded from the original is not counted again, because it is the
+//     same object carried over.
 //
 // Encrypted OOXML packages are decrypted with the password the sender gave
-// (agile.go, standard.go implement the two key-derivation schemes of
-// MS-OFFCRYPTO by hand: the module proxy has no maintained Go package for
-// them) and the plain package goes to env.Nested. Encrypted legacy files are
-// rejected: LibreOffice cannot take a password on its command line, and
-// decrypting RC4 CryptoAPI streams ourselves would mean rewriting the CFB.
+// and the plain package goes to env.Nested. agile.go implements MS-OFFCRYPTO
+// agile key derivation by hand: the module proxy has no maintained Go
+// package for it. Standard (Office 2007) and Extensible encryption are
+// refused: no file encrypted that way by a real Office was available to test
+// against. Encrypted legacy files are rejected: LibreOffice cannot take a
+// password on its command line, and decrypting RC4 CryptoAPI streams
+// ourselves would mean rewriting the CFB, for which Go has no writer.
+//
+// Inspection also costs memory: mscfb holds every directory entry, about
+// 300 bytes per 128 bytes of directory, so the sandbox's memory limit is
+// what bounds a file made of directory sectors.
 //
 // The compound file reader is github.com/richardlehane/mscfb, which has
 // looped and exhausted memory on corrupt mini streams: every stream read

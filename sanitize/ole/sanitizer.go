@@ -75,7 +75,11 @@ func record(f *Findings, env *sanitize.Env, rep *sanitize.Report) {
 	for _, loc := range f.ActiveX {
 		rep.Remove(sanitize.RemovedActiveX, env.Loc(loc), 1)
 	}
-	rep.Remove(sanitize.RemovedXLMMacroSheet, env.Loc("Workbook"), f.XLMSheets)
+	workbook := "Workbook"
+	if f.BIFF5 {
+		workbook = "Book"
+	}
+	rep.Remove(sanitize.RemovedXLMMacroSheet, env.Loc(workbook), f.XLMSheets)
 }
 
 // encrypted decrypts an encrypted OOXML package to a scratch file and
