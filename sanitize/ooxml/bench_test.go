@@ -51,3 +51,17 @@ func benchSanitize(b *testing.B, size int) {
 
 func BenchmarkSanitizeDocx1MB(b *testing.B)  { benchSanitize(b, 1<<20) }
 func BenchmarkSanitizeDocx10MB(b *testing.B) { benchSanitize(b, 10<<20) }
+
+// BenchmarkSanitizeSmallDocm measures files per second on a small macro
+// document (every part is checked, three are rewritten).
+func BenchmarkSanitizeSmallDocm(b *testing.B) {
+	in := vbaDocm(b)
+	env := &sanitize.Env{Limits: sanitize.DefaultLimits(), Policy: sanitize.DefaultPolicy()}
+	b.ReportAllocs()
+	for b.Loop() {
+		env.Budget = sanitize.NewBudget(env.Limits)
+		if err := (&Sanitizer{}).Sanitize(context.Background(), sanitize.Input{R: bytes.NewReader(in), Size: int64(len(in))}, io.Discard, env, &sanitize.Report{}); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
