@@ -120,11 +120,18 @@ func TestTextMode(t *testing.T) {
 	if rep.OutputType != sanitize.TypeTXT {
 		t.Errorf("output type %s, want txt", rep.OutputType)
 	}
+	links, lrep := mustRun(t, sanitize.TypeHTML, page("", `<a href="https://example.jp/">a</a><a href="mailto:x@example.jp">b</a>`), env)
+	if !bytes.Contains(links, []byte("ab")) || bytes.Contains(links, []byte("example.jp")) {
+		t.Errorf("links in text mode: %q", links)
+	}
+	if n := lrep.Totals()[sanitize.RemovedHyperlink]; n != 2 {
+		t.Errorf("text mode reported %d removed links, want 2", n)
+	}
 	want := "住民税の申告について\n期限は三月十五日です。\n氏名\t住所\n山田 太郎\t東京都\n一\n二\n行1\n行2\n  a\n  b\nリンク\n"
 	if string(out) != want {
 		t.Errorf("text:\n%q\nwant\n%q", out, want)
 	}
-	if rep.Totals()[sanitize.RemovedScript] != 2 {
+	if rep.Totals()[sanitize.RemovedScript] != 2 || rep.Totals()[sanitize.RemovedHyperlink] != 0 {
 		t.Errorf("removals %+v", rep.Removed)
 	}
 }

@@ -78,7 +78,7 @@ func sanitizeHTML(in sanitize.Input, out io.Writer, env *sanitize.Env, rep *sani
 	removeLinks := env.Policy.RemoveHyperlinks
 	if env.Policy.HTML == sanitize.ModeText {
 		rep.OutputType = sanitize.TypeTXT
-		c.report(rep, env, false)
+		c.report(rep, env, true) // plain text keeps no link targets
 		return writeLimited(out, env.Limits.MaxOutputBytes, func(w io.Writer) error { return toText(w, doc) })
 	}
 	rep.OutputType = sanitize.TypeHTML
