@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"crypto/aes"
 	"crypto/cipher"
+	"crypto/hmac"
 	"crypto/sha1"
 	"crypto/sha256"
 	"crypto/sha512"
@@ -22,9 +23,9 @@ import (
 
 // Agile encryption, MS-OFFCRYPTO §2.3.4.10–§2.3.4.15. Only what a password
 // needs is implemented: the password key encryptor, AES in CBC mode and the
-// SHA-1/SHA-2 hashes Office writes. Certificate key encryptors and the
-// dataIntegrity HMAC are not used (the decrypted package is sanitized as an
-// untrusted OOXML file either way).
+// SHA-1/SHA-2 hashes Office writes. Certificate key encryptors are not
+// supported. The dataIntegrity HMAC (§2.3.4.14) is checked when present, so a
+// package altered after encryption is refused rather than sanitized.
 
 const (
 	nsEncryption = "http://schemas.microsoft.com/office/2006/encryption"
@@ -42,6 +43,8 @@ var (
 	blockVerifierInput = []byte{0xfe, 0xa7, 0xd2, 0x76, 0x3b, 0x4b, 0x9e, 0x79}
 	blockVerifierValue = []byte{0xd7, 0xaa, 0x0f, 0x6d, 0x30, 0x61, 0x34, 0x4e}
 	blockKeyValue      = []byte{0x14, 0x6e, 0x0b, 0xe7, 0xab, 0xac, 0xd0, 0xd6}
+	blockHmacKey       = []byte{0x5f, 0xb2, 0xad, 0x01, 0x0c, 0xb9, 0xe1, 0xf6}
+	blockHmacValue     = []byte{0xa0, 0x67, 0x7f, 0x02, 0xb2, 0x2c, 0x84, 0x33}
 )
 
 // cipherParams are the attributes shared by keyData and encryptedKey
@@ -62,6 +65,8 @@ type cipherParams struct {
 type agileKeys struct {
 	keyData  cipherParams
 	password cipherParams
+	// encrypted HMAC key and value of dataIntegrity; nil when absent.
+	hmacKey, hmacValue []byte
 }
 
 // parseAgile reads the XML that follows the 8-byte version and reserved
@@ -89,6 +94,10 @@ func parseAgile(descriptor []byte) (*agileKeys, error) {
 				return nil, err
 			}
 			haveData = true
+		case uri == nsEncryption && se.Name.Local == "dataIntegrity" && k.hmacKey == nil:
+			if k.hmacKey, k.hmacValue, err = integrityAttrs(se); err != nil {
+				return nil, err
+			}
 		case uri == nsPassword && se.Name.Local == "encryptedKey" && !havePassword:
 			if k.password, err = cipherAttrs(se, true); err != nil {
 				return nil, err
@@ -160,6 +169,22 @@ func cipherAttrs(se xml.StartElement, password bool) (cipherParams, error) {
 		return bad("encryptedKeyValue")
 	}
 	return p, nil
+}
+
+// integrityAttrs decodes CT_DataIntegrity (§2.3.4.10).
+func integrityAttrs(se xml.StartElement) (key, value []byte, err error) {
+	attr := map[string]string{}
+	for _, a := range se.Attr {
+		if a.Name.Space == "" {
+			attr[a.Name.Local] = a.Value
+		}
+	}
+	key, err1 := b64(attr, "encryptedHmacKey")
+	value, err2 := b64(attr, "encryptedHmacValue")
+	if err1 != nil || err2 != nil || len(key) == 0 || len(value) == 0 {
+		return nil, nil, sanitize.Reject(sanitize.ReasonMalformed, "EncryptionInfo dataIntegrity is not valid base64")
+	}
+	return key, value, nil
 }
 
 func hashByName(name string) (func() hash.Hash, int, bool) {
@@ -276,12 +301,39 @@ func cbcDecrypt(key, iv, data []byte) ([]byte, error) {
 // segmentIV is H(keyData salt + segment index as uint32 LE) resized to the
 // block size (§2.3.4.15).
 func (k *agileKeys) segmentIV(i uint32) []byte {
-	h := k.keyData.newHash()
-	h.Write(k.keyData.salt)
 	var b [4]byte
 	binary.LittleEndian.PutUint32(b[:], i)
-	h.Write(b[:])
+	return k.dataIV(b[:])
+}
+
+// dataIV is H(keyData salt + block) resized to the block size.
+func (k *agileKeys) dataIV(block []byte) []byte {
+	h := k.keyData.newHash()
+	h.Write(k.keyData.salt)
+	h.Write(block)
 	return resize(h.Sum(nil), k.keyData.blockSize, 0x36)
+}
+
+// integrity returns a fresh HMAC over the EncryptedPackage stream and the
+// value it must end with (§2.3.4.14), or nil when the file has no
+// dataIntegrity element.
+func (k *agileKeys) integrity(secret []byte) (hash.Hash, []byte, error) {
+	if k.hmacKey == nil {
+		return nil, nil, nil
+	}
+	n := k.keyData.hashSize
+	key, err := cbcDecrypt(secret, k.dataIV(blockHmacKey), k.hmacKey)
+	if err != nil {
+		return nil, nil, err
+	}
+	want, err := cbcDecrypt(secret, k.dataIV(blockHmacValue), k.hmacValue)
+	if err != nil {
+		return nil, nil, err
+	}
+	if len(key) < n || len(want) < n {
+		return nil, nil, sanitize.Reject(sanitize.ReasonMalformed, "EncryptionInfo dataIntegrity is too short")
+	}
+	return hmac.New(k.keyData.newHash, key[:n]), want[:n], nil
 }
 
 // decryptPackage decrypts an EncryptedPackage stream (StreamSize, then

@@ -5,6 +5,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/kakehashi/kakehashi/internal/testtool"
@@ -72,9 +73,20 @@ func TestDecryptAgileRejects(t *testing.T) {
 		{"empty password", "", 0, sanitize.ReasonWrongPassword},
 		{"budget smaller than the package", agilePassword, 100, sanitize.ReasonTooLarge},
 	}
+	tampered := tamperHMAC(t, enc)
+	tests = append(tests, struct {
+		name     string
+		password string
+		budget   int64
+		want     sanitize.Reason
+	}{"integrity check fails", agilePassword, 0, sanitize.ReasonMalformed})
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			f, err := Inspect(inputOf(enc, agileFixture))
+			in := enc
+			if tt.name == "integrity check fails" {
+				in = tampered
+			}
+			f, err := Inspect(inputOf(in, agileFixture))
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -83,8 +95,12 @@ func TestDecryptAgileRejects(t *testing.T) {
 				lim.MaxExpandedBytes = tt.budget
 			}
 			err = decryptOOXML(f, tt.password, &sanitize.Env{Budget: sanitize.NewBudget(lim)}, &bytes.Buffer{})
-			if rej, ok := sanitize.AsRejection(err); !ok || rej.Reason != tt.want {
+			rej, ok := sanitize.AsRejection(err)
+			if !ok || rej.Reason != tt.want {
 				t.Fatalf("got %v, want %s", err, tt.want)
+			}
+			if tt.name == "integrity check fails" && !strings.Contains(rej.Detail, "integrity check") {
+				t.Fatalf("tampered file refused for another reason: %v", err)
 			}
 		})
 	}
@@ -129,4 +145,22 @@ func TestParseAgileRejects(t *testing.T) {
 
 func replace(s, old, new string) string {
 	return string(bytes.ReplaceAll([]byte(s), []byte(old), []byte(new)))
+}
+
+// tamperHMAC changes one base64 character of encryptedHmacValue in the raw
+// compound file: the package still decrypts, but no longer matches its HMAC.
+func tamperHMAC(t *testing.T, enc []byte) []byte {
+	t.Helper()
+	out := bytes.Clone(enc)
+	i := bytes.Index(out, []byte(`encryptedHmacValue="`))
+	if i < 0 {
+		t.Fatal("no encryptedHmacValue in the fixture")
+	}
+	j := i + len(`encryptedHmacValue="`) + 2
+	if out[j] == 'A' {
+		out[j] = 'B'
+	} else {
+		out[j] = 'A'
+	}
+	return out
 }

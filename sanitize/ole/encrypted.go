@@ -1,6 +1,7 @@
 package ole
 
 import (
+	"crypto/hmac"
 	"encoding/binary"
 	"io"
 
@@ -55,5 +56,24 @@ func decryptOOXML(f *Findings, password string, env *sanitize.Env, w io.Writer) 
 			return err
 		}
 	}
-	return keys.decryptPackage(key, r, int64(size), w)
+	mac, want, err := keys.integrity(key)
+	if err != nil {
+		return err
+	}
+	if mac == nil {
+		return keys.decryptPackage(key, r, int64(size), w)
+	}
+	// The HMAC covers the whole stream, StreamSize included, and any
+	// padding after the last segment (§2.3.4.14).
+	mac.Write(hdr[:])
+	if err := keys.decryptPackage(key, io.TeeReader(r, mac), int64(size), w); err != nil {
+		return err
+	}
+	if _, err := io.Copy(mac, r); err != nil {
+		return streamError("EncryptedPackage", err)
+	}
+	if !hmac.Equal(mac.Sum(nil), want) {
+		return sanitize.Reject(sanitize.ReasonMalformed, "EncryptedPackage fails its integrity check (altered after encryption)")
+	}
+	return nil
 }
