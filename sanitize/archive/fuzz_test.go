@@ -10,6 +10,10 @@ import (
 	"github.com/kakehashi/kakehashi/sanitize"
 )
 
+// Each execution runs the whole engine (temp directory, hashing, nesting),
+// so minimizing a new input at the default -fuzzminimizetime (60 s) stalls
+// the run; use e.g. -fuzzminimizetime 3s.
+
 // fuzzLimits keep each run small; the property checks them.
 var fuzzLimits = sanitize.Limits{MaxExpandedBytes: 256 << 10, MaxOutputBytes: 1 << 20, MaxMembers: 64, MaxDepth: 2}
 
