@@ -23,6 +23,8 @@ const (
 	RemovedEventListener    RemovalKind = "event_listener"        // ODF script event listeners
 	RemovedRTFObject        RemovalKind = "rtf_object"            // RTF \object, \objdata, \objupdate
 	RemovedExternalData     RemovalKind = "external_data"         // external data connections and query tables
+	RemovedMacroTrigger     RemovalKind = "macro_trigger"         // MACROBUTTON fields, form-field and shape macros, ppaction://macro
+	RemovedUnknownPart      RemovalKind = "unknown_part"          // package parts of unknown type or reached by no known relationship
 
 	// PDF
 	RemovedJavaScript    RemovalKind = "javascript"         // JavaScript (Names tree, /JS)
@@ -72,6 +74,8 @@ var removalLabels = map[RemovalKind][2]string{
 	RemovedEventListener:    {"イベントで動くスクリプト", "script event listeners"},
 	RemovedRTFObject:        {"RTF埋め込みオブジェクト", "RTF embedded objects"},
 	RemovedExternalData:     {"外部データ接続", "external data connections"},
+	RemovedMacroTrigger:     {"マクロを起動する仕掛け", "macro triggers"},
+	RemovedUnknownPart:      {"不明な部品", "unknown parts"},
 	RemovedJavaScript:       {"JavaScript", "JavaScript"},
 	RemovedOpenAction:       {"文書を開いたときの動作", "actions on opening"},
 	RemovedAdditionalAct:    {"操作時に動く動作", "triggered actions"},

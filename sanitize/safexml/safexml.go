@@ -36,7 +36,7 @@ type Reader struct {
 	maxDepth int
 	stack    []xml.Name
 	ns       []map[string]string // one scope per open element; prefix → URI
-	pendEnd  bool                // the previous token was a StartElement
+	rootDone bool                // the root element has been closed
 }
 
 // NewReader returns a Reader over r, bounded by lim.MaxXMLPartBytes and
@@ -89,6 +89,11 @@ func (r *Reader) Token() (xml.Token, error) {
 		if len(r.stack) >= r.maxDepth {
 			return nil, sanitize.Reject(sanitize.ReasonTooLarge, "XML nesting deeper than %d", r.maxDepth)
 		}
+		if len(r.stack) == 0 && r.rootDone {
+			// XML 1.0 §2.1: one root. encoding/xml accepts a second one,
+			// which an application may read while a filter skips it.
+			return nil, sanitize.Reject(sanitize.ReasonMalformed, "XML has a second root element <%s>", qname(t.Name))
+		}
 		scope := map[string]string{}
 		for _, a := range t.Attr {
 			switch {
@@ -100,6 +105,9 @@ func (r *Reader) Token() (xml.Token, error) {
 		}
 		r.ns = append(r.ns, scope)
 		r.stack = append(r.stack, t.Name)
+		if err := r.checkUniqueAttrs(t); err != nil {
+			return nil, err
+		}
 		return t.Copy(), nil
 	case xml.EndElement:
 		if len(r.stack) == 0 {
@@ -111,6 +119,7 @@ func (r *Reader) Token() (xml.Token, error) {
 		}
 		r.stack = r.stack[:len(r.stack)-1]
 		r.ns = r.ns[:len(r.ns)-1]
+		r.rootDone = len(r.stack) == 0
 		return t, nil
 	case xml.CharData:
 		return t.Copy(), nil
@@ -120,6 +129,29 @@ func (r *Reader) Token() (xml.Token, error) {
 		return t.Copy(), nil
 	}
 	return nil, sanitize.Reject(sanitize.ReasonMalformed, "XML: unexpected token %T", tok)
+}
+
+// checkUniqueAttrs rejects an element that names one attribute twice,
+// literally or through two prefixes bound to the same namespace (XML 1.0
+// §3.1, Namespaces §6.3). encoding/xml keeps both, and a filter that looks
+// at the first while Office reads the last would let an instruction through
+// (w:instr="PAGE" … w:instr="DDEAUTO").
+func (r *Reader) checkUniqueAttrs(se xml.StartElement) error {
+	if len(se.Attr) < 2 {
+		return nil
+	}
+	seen := make(map[xml.Name]bool, len(se.Attr))
+	for _, a := range se.Attr {
+		key := xml.Name{Space: r.AttrURI(a), Local: a.Name.Local}
+		if a.Name.Space == "xmlns" || (a.Name.Space == "" && a.Name.Local == "xmlns") {
+			key = xml.Name{Space: "xmlns:", Local: a.Name.Local}
+		}
+		if seen[key] {
+			return sanitize.Reject(sanitize.ReasonMalformed, "XML element <%s> repeats attribute %s", qname(se.Name), qname(a.Name))
+		}
+		seen[key] = true
+	}
+	return nil
 }
 
 // Depth is the number of currently open elements.

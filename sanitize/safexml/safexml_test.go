@@ -68,6 +68,10 @@ func TestHostileXMLRejected(t *testing.T) {
 		{"mismatched tags", `<a><b></a></b>`, sanitize.Limits{}, sanitize.ReasonMalformed},
 		{"unclosed", `<a><b>`, sanitize.Limits{}, sanitize.ReasonMalformed},
 		{"undefined entity", `<a>&x;</a>`, sanitize.Limits{}, sanitize.ReasonMalformed},
+		{"repeated attribute", `<a x="1" x="2"/>`, sanitize.Limits{}, sanitize.ReasonMalformed},
+		{"same attribute through two prefixes", `<w:f xmlns:w="urn:w" xmlns:v="urn:w" w:instr="PAGE" v:instr="DDEAUTO"/>`, sanitize.Limits{}, sanitize.ReasonMalformed},
+		{"repeated namespace declaration", `<a xmlns:p="u" xmlns:p="v"/>`, sanitize.Limits{}, sanitize.ReasonMalformed},
+		{"second root", `<a/><b/>`, sanitize.Limits{}, sanitize.ReasonMalformed},
 		{"unknown encoding", `<?xml version="1.0" encoding="x-nonsense"?><a/>`, sanitize.Limits{}, sanitize.ReasonMalformed},
 	}
 	for _, c := range cases {
@@ -78,6 +82,13 @@ func TestHostileXMLRejected(t *testing.T) {
 				t.Fatalf("err = %v, want reason %s", err, c.want)
 			}
 		})
+	}
+}
+
+func TestDistinctNamespacesMayShareALocalName(t *testing.T) {
+	in := `<a xmlns:p="urn:one" xmlns:q="urn:two" p:id="1" q:id="2" id="3"/>`
+	if _, err := roundTrip(t, in, sanitize.Limits{}, nil); err != nil {
+		t.Fatalf("p:id, q:id and id are three attributes: %v", err)
 	}
 }
 
