@@ -34,7 +34,7 @@ func childMain(newEngine func(sanitize.Policy, sanitize.Limits) *engine.Engine, 
 	if err != nil {
 		return setupFailed(err)
 	}
-	iso, err := confine(job)
+	iso, err := confine(&job)
 	if err != nil {
 		return setupFailed(err)
 	}
@@ -69,11 +69,14 @@ func readJob(r io.Reader) (childJob, error) {
 
 // confine applies rlimits, Landlock and seccomp, in that order: each later
 // step would forbid what an earlier one needs (Landlock reads paths).
-func confine(job childJob) (*sanitize.Isolation, error) {
+func confine(job *childJob) (*sanitize.Isolation, error) {
 	iso := &sanitize.Isolation{Sandboxed: true}
-	ownProc, err := mountOwnProc()
+	ownProc, err := prepareMounts(job.Scratch)
 	if err != nil {
 		return nil, err
+	}
+	if ownProc {
+		job.Scratch = "/tmp"
 	}
 	if err := setRlimits(job.Limits); err != nil {
 		return nil, err
@@ -100,13 +103,15 @@ func confine(job childJob) (*sanitize.Isolation, error) {
 	return iso, nil
 }
 
-// mountOwnProc gives a child that is PID 1 of a new PID namespace a /proc of
-// that namespace. The inherited /proc is the host's: it shows every host
-// process, and it makes getpid() (1) name the host's init, which breaks the
-// all-threads system calls Landlock needs (psx walks /proc/<pid>/task). The
-// mount namespace is made private first so nothing propagates to the host.
-// Outside a new PID namespace (a fallback) there is nothing to do.
-func mountOwnProc() (bool, error) {
+// prepareMounts gives a child that is PID 1 of a new PID namespace a /proc
+// of that namespace, and the scratch directory as /tmp. The inherited /proc
+// is the host's: it shows every host process, and it makes getpid() (1)
+// name the host's init, which breaks the all-threads system calls Landlock
+// needs (psx walks /proc/<pid>/task). LibreOffice puts its IPC socket in
+// /tmp whatever TMPDIR says. The mount namespace is made private first so
+// nothing propagates to the host. Outside new namespaces (a fallback) there
+// is nothing to do, and it reports false.
+func prepareMounts(scratch string) (bool, error) {
 	if os.Getpid() != 1 {
 		return false, nil
 	}
@@ -116,7 +121,16 @@ func mountOwnProc() (bool, error) {
 	if err := unix.Mount("proc", "/proc", "proc", unix.MS_NOSUID|unix.MS_NODEV|unix.MS_NOEXEC, ""); err != nil {
 		return false, fmt.Errorf("mounting /proc for the PID namespace: %w", err)
 	}
-	return true, nil
+	if err := unix.Mount(scratch, "/tmp", "", unix.MS_BIND, ""); err != nil {
+		return false, fmt.Errorf("mounting scratch on /tmp: %w", err)
+	}
+	// The scratch path itself may lie under the old /tmp, now hidden.
+	for _, name := range []string{"HOME", "TMPDIR"} {
+		if err := os.Setenv(name, "/tmp"); err != nil {
+			return false, err
+		}
+	}
+	return true, os.Chdir("/tmp")
 }
 
 // sanitizeFDs runs the engine on the descriptors the parent passed.

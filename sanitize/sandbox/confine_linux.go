@@ -71,6 +71,8 @@ func restrictPaths(scratch string, ownProc bool) (int, error) {
 	}
 	err = landlock.V7.BestEffort().Restrict(
 		landlock.RODirs("/usr", "/lib", "/lib64", "/lib32", "/bin", "/sbin", "/etc", proc).IgnoreIfMissing(),
+		// Debian's LibreOffice keeps its shared extension cache here.
+		landlock.RODirs("/var/spool/libreoffice").IgnoreIfMissing(),
 		landlock.RWDirs(scratch),
 		landlock.RWFiles("/dev/null", "/dev/zero", "/dev/urandom", "/dev/random").IgnoreIfMissing(),
 	)

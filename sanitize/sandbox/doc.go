@@ -20,7 +20,7 @@
 //
 //	wall clock over Limits.WallTime     → timeout (process group killed)
 //	RLIMIT_CPU (SIGXCPU, then SIGKILL)   → resource_limit
-//	out of memory (RLIMIT_AS, OOM kill)  → resource_limit
+//	out of memory (RLIMIT_DATA, OOM kill) → resource_limit
 //	output too large (RLIMIT_FSIZE)      → resource_limit
 //	panic, SIGSEGV, abort, no report     → parser_crash
 //	report that does not match the file  → parser_crash
@@ -39,10 +39,12 @@
 // a per-job scratch directory. Then the child confines itself, in this
 // order, before it looks at a byte of input:
 //
-//   - /proc: when it is PID 1 of a new PID namespace, the child makes its
-//     mounts private and mounts a /proc of its own, so it sees only its own
+//   - mounts: when it is PID 1 of a new PID namespace, the child makes its
+//     mounts private, mounts a /proc of its own, so it sees only its own
 //     processes (the inherited /proc is the host's, and would also break
-//     the all-threads system calls below, which walk /proc/<pid>/task);
+//     the all-threads system calls below, which walk /proc/<pid>/task), and
+//     bind-mounts the scratch directory on /tmp (LibreOffice puts its IPC
+//     socket in /tmp whatever TMPDIR says); HOME and TMPDIR become /tmp;
 //   - rlimits: RLIMIT_CPU from Limits.CPUTime (soft; hard one second later),
 //     RLIMIT_DATA = Limits.MemoryBytes + 256 MiB, RLIMIT_AS = MemoryBytes +
 //     4 GiB as a loose backstop (a Go process reserves 1.2 GiB of address
@@ -53,9 +55,10 @@
 //     RLIMIT_CORE 0;
 //   - PR_SET_NO_NEW_PRIVS;
 //   - Landlock (github.com/landlock-lsm/go-landlock, ABI V7 best effort):
-//     read and execute under /usr, /lib, /lib64, /bin, /sbin, /etc and
-//     /proc (only /proc/self when /proc is the host's); read-write on the scratch directory and
-//     /dev/null, /dev/zero, /dev/urandom; nothing else. TCP bind/connect and
+//     read and execute under /usr, /lib, /lib64, /bin, /sbin, /etc,
+//     /var/spool/libreoffice (Debian's shared extension cache) and /proc
+//     (only /proc/self when /proc is the host's); read-write on the scratch
+//     directory and /dev/null, /dev/zero, /dev/urandom; nothing else. TCP bind/connect and
 //     signals and abstract sockets to outside the domain are denied too. The
 //     input and output are already-open descriptors and need no rule. The
 //     ABI obtained is reported in Isolation.Landlock ("abi 7").
@@ -84,6 +87,9 @@
 //   - an architecture without a seccomp table here: Seccomp is false;
 //   - Config.InProcess: no isolation at all, Sandboxed is false (tests,
 //     platforms without these facilities).
+//
+// Tests run gs and soffice through the child to prove they work under all
+// of this (soffice converts a file with the default 2 GiB memory limit).
 //
 // What is not confined: the read-only system directories above are readable
 // (the converters need them), and so is the system-wide information in the

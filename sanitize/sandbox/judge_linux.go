@@ -24,9 +24,12 @@ func judge(res *childResult, job Job, inSize int64, inSum string, l sanitize.Lim
 	case res.timedOut:
 		return reject(sanitize.ReasonTimeout, "no result within %s; the child was killed", l.WallTime)
 	}
-	ws, _ := res.state.Sys().(syscall.WaitStatus)
+	ws := res.status
 	if ws.Signaled() {
-		return reject(signalReason(ws.Signal(), cpuTime(res.state), l))
+		return reject(signalReason(ws.Signal(), res.cpu, l))
+	}
+	if !ws.Exited() {
+		return reject(sanitize.ReasonCrash, "the child ended in an unknown state %#x", uint32(ws))
 	}
 	if code := ws.ExitStatus(); code != 0 {
 		return reject(exitReason(code, res.stderr.buf.Bytes()))
@@ -78,8 +81,6 @@ func signalReason(sig syscall.Signal, cpu time.Duration, l sanitize.Limits) (san
 	}
 	return sanitize.ReasonCrash, "the parser died of signal %s", sig
 }
-
-func cpuTime(st *os.ProcessState) time.Duration { return st.UserTime() + st.SystemTime() }
 
 // exitReason names a non-zero exit from the child's stderr, which holds the
 // Go runtime's last words.

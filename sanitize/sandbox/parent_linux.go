@@ -23,7 +23,8 @@ type spawnOptions struct {
 
 // childResult is everything the parent observed about one child.
 type childResult struct {
-	state          *os.ProcessState
+	status         syscall.WaitStatus
+	cpu            time.Duration // user + system CPU time of the child
 	stdout, stderr *boundedBuffer
 	timedOut       bool
 	cancelled      error
@@ -87,7 +88,8 @@ func startAndWait(ctx context.Context, l sanitize.Limits, scratch string, in, ou
 		}
 		res.flags = flags
 		cmd.Wait() // the exit status is judged from ProcessState
-		res.state = cmd.ProcessState
+		res.status, _ = cmd.ProcessState.Sys().(syscall.WaitStatus)
+		res.cpu = cmd.ProcessState.UserTime() + cmd.ProcessState.SystemTime()
 		// The child is the process group leader (and PID 1 of its PID
 		// namespace when there is one): whatever it started dies with it.
 		syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL)

@@ -197,9 +197,19 @@ func TestCancelledContext(t *testing.T) {
 // TestConfinement runs probes that try to get out; each writes what
 // happened as its output.
 func TestConfinement(t *testing.T) {
-	outside := t.TempDir() // not the scratch directory
+	// The child's /tmp is its scratch directory, so files outside are
+	// made in /var/tmp; the host's /tmp is tested as invisible.
+	outside, err := os.MkdirTemp("/var/tmp", "kakehashi-sandbox-test-*")
+	if err != nil {
+		t.Skip("no /var/tmp to test from")
+	}
+	t.Cleanup(func() { os.RemoveAll(outside) })
 	secret := filepath.Join(outside, "secret")
 	if err := os.WriteFile(secret, []byte("s"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	hostTmp := filepath.Join(t.TempDir(), "secret")
+	if err := os.WriteFile(hostTmp, []byte("s"), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
@@ -221,7 +231,8 @@ func TestConfinement(t *testing.T) {
 	cases := []struct{ name, probe, want string }{
 		{"read outside scratch", "READ " + secret, "permission denied"},
 		{"write outside scratch", "WRITE " + filepath.Join(outside, "new"), "permission denied"},
-		{"write to /tmp", "WRITE /tmp/kakehashi-sandbox-probe", "permission denied"},
+		{"the host's /tmp is not visible", "READ " + hostTmp, "no such file or directory"},
+		{"write to /tmp goes to scratch", "WRITE /tmp/kakehashi-sandbox-probe", "ok"},
 		{"read system config is allowed", "READ /etc/passwd", "ok"},
 		{"scratch is writable", "SCRATCH", "ok"},
 		{"connect to the host's loopback", "NET " + ln.Addr().String(), "err: "},
@@ -245,7 +256,10 @@ func TestConfinement(t *testing.T) {
 		})
 	}
 	if _, err := os.Stat("/tmp/kakehashi-sandbox-probe"); err == nil {
-		t.Error("the child wrote to /tmp")
+		t.Error("the child wrote to the host's /tmp")
+	}
+	if _, err := os.Stat(filepath.Join(outside, "new")); err == nil {
+		t.Error("the child wrote outside its scratch directory")
 	}
 	if n := accepted.Load(); n != 0 {
 		t.Errorf("the listener saw %d connections from the child", n)
@@ -296,4 +310,24 @@ func TestCallerFaultsAreErrors(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestLibreOfficeRuns proves soffice starts and converts under the sandbox
+// with the default memory limit, as the legacy Office format needs.
+func TestLibreOfficeRuns(t *testing.T) {
+	soffice := "/usr/bin/soffice"
+	if _, err := os.Stat(soffice); err != nil {
+		t.Skip("soffice not installed")
+	}
+	if testing.Short() {
+		t.Skip("slow: starts LibreOffice")
+	}
+	cfg := testConfig(t)
+	cfg.Limits.MemoryBytes, cfg.Limits.CPUTime, cfg.Limits.WallTime = 0, 30*time.Second, 40*time.Second
+	start := time.Now()
+	rep, out := runProbe(t, cfg, rootOptions(), "SOFFICE "+soffice)
+	if rep.Verdict != sanitize.VerdictClean || out != "ok" {
+		t.Fatalf("soffice under the sandbox: %s/%s %s %q", rep.Verdict, rep.Reason, rep.Detail, out)
+	}
+	t.Logf("soffice conversion in the sandbox took %s", time.Since(start))
 }

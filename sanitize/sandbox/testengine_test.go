@@ -137,6 +137,17 @@ func probeCommand(ctx context.Context, cmd, arg string, env *sanitize.Env) (stri
 			return outcome(err), nil
 		}
 		c.Wait()
+	case "SOFFICE": // LibreOffice converts a file in scratch, as the OLE format will
+		src := env.TempDir + "/a.txt"
+		if err := os.WriteFile(src, []byte("sandbox"), 0o600); err != nil {
+			return outcome(err), nil
+		}
+		c := exec.CommandContext(ctx, arg, "--headless", "--norestore", "--convert-to", "odt", "--outdir", env.TempDir, src)
+		if b, err := c.CombinedOutput(); err != nil {
+			return fmt.Sprintf("err: %v: %s", err, b), nil
+		}
+		_, err := os.Stat(env.TempDir + "/a.odt")
+		return outcome(err), nil
 	case "EXEC":
 		argv := strings.Fields(arg)
 		out, err := exec.CommandContext(ctx, argv[0], argv[1:]...).CombinedOutput()
