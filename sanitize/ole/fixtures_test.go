@@ -235,3 +235,12 @@ func stripTags(s string) string {
 }
 
 var updateSeeds = flag.Bool("update-seeds", false, "rewrite testdata/seeds from LibreOffice-made fixtures")
+
+// TestMain removes the shared LibreOffice fixtures after the run.
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if legacy.dir != "" {
+		os.RemoveAll(legacy.dir)
+	}
+	os.Exit(code)
+}
