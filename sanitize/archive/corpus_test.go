@@ -58,18 +58,28 @@ func TestClamavTestfiles(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	scan := func(args ...string) string {
-		out, _ := exec.Command(clamscan, append([]string{"--no-summary", "-d", db}, args...)...).CombinedOutput()
-		return string(out)
+	// clamscan exits 0 when clean, 1 when it found something, 2 on errors.
+	scan := func(args ...string) (string, int) {
+		out, err := exec.Command(clamscan, append([]string{"--no-summary", "-d", db}, args...)...).CombinedOutput()
+		code := 0
+		if ee, ok := err.(*exec.ExitError); ok {
+			code = ee.ExitCode()
+		} else if err != nil {
+			t.Fatalf("clamscan: %v", err)
+		}
+		if code > 1 {
+			t.Fatalf("clamscan failed (exit %d):\n%s", code, out)
+		}
+		return string(out), code
 	}
-	if got := scan(outDir); strings.Contains(got, "FOUND") {
+	if got, code := scan(outDir); code != 0 || strings.Contains(got, "FOUND") {
 		t.Errorf("clamscan found the payload in outputs:\n%s", got)
 	}
 	var inputs []string
 	for _, f := range files {
 		inputs = append(inputs, filepath.Join(clamCorpus, f))
 	}
-	if got := scan(inputs...); strings.Count(got, "FOUND") < 3 {
+	if got, _ := scan(inputs...); strings.Count(got, "FOUND") < 3 {
 		t.Errorf("clamscan does not find the payload in the inputs, so the output check proves nothing:\n%s", got)
 	}
 }
