@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"log/slog"
 	"os"
 	"os/exec"
 	"strings"
@@ -58,7 +59,23 @@ func runChild(ctx context.Context, cfg Config, job Job, in, out *os.File, opt sp
 	}
 	rep, trusted := judge(res, job, st.Size(), inSum, cfg.Limits, out)
 	rep.Isolation = parentIsolation(res, rep.Isolation, trusted)
+	logRun(cfg.Logger, job, rep, res)
 	return rep, nil
+}
+
+// logRun records the decision about one child for operators.
+func logRun(log *slog.Logger, job Job, rep *sanitize.Report, res *childResult) {
+	if log == nil {
+		return
+	}
+	attrs := []any{logKeyName, job.Name, logKeyVerdict, rep.Verdict, logKeyExit, res.status.ExitStatus(), logKeyCPU, res.cpu}
+	if rep.Verdict == sanitize.VerdictRejected {
+		attrs = append(attrs, logKeyReason, rep.Reason, logKeyDetail, rep.Detail)
+	}
+	if res.stderr.buf.Len() > 0 {
+		attrs = append(attrs, logKeyStderr, lastWords(res.stderr.buf.Bytes()))
+	}
+	log.Info("sandbox run", attrs...)
 }
 
 // startAndWait starts the child, retrying without namespaces the kernel

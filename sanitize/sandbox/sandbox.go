@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"fmt"
 	"io"
+	"log/slog"
 	"os"
 	"path/filepath"
 
@@ -29,7 +30,22 @@ type Config struct {
 	// NewEngine builds the engine for InProcess runs. Sandboxed runs use
 	// the function given to MaybeChild in the child instead.
 	NewEngine func(sanitize.Policy, sanitize.Limits) *engine.Engine
+	// Logger gets one line per sandboxed run (verdict, how the child ended,
+	// the last words of its stderr); nil logs nothing. Passwords and file
+	// content are never logged.
+	Logger *slog.Logger
 }
+
+// Log keys.
+const (
+	logKeyName    = "name"
+	logKeyVerdict = "verdict"
+	logKeyReason  = "reason"
+	logKeyDetail  = "detail"
+	logKeyExit    = "exit"
+	logKeyCPU     = "cpu"
+	logKeyStderr  = "stderr"
+)
 
 // Job is one file to sanitize.
 type Job struct {

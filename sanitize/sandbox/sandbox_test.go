@@ -2,6 +2,7 @@ package sandbox
 
 import (
 	"context"
+	"log/slog"
 	"net"
 	"os"
 	"path/filepath"
@@ -24,8 +25,13 @@ func testLimits() sanitize.Limits {
 }
 
 func testConfig(t *testing.T) Config {
-	return Config{Limits: testLimits(), TempDir: t.TempDir(), NewEngine: newTestEngine}
+	return Config{Limits: testLimits(), TempDir: t.TempDir(), NewEngine: newTestEngine, Logger: slog.New(slog.NewTextHandler(testWriter{t}, nil))}
 }
+
+// testWriter sends log lines to the test log.
+type testWriter struct{ t *testing.T }
+
+func (w testWriter) Write(p []byte) (int, error) { w.t.Log(strings.TrimSpace(string(p))); return len(p), nil }
 
 // runProbe sanitizes a text file holding probe, returning the report and
 // the output ("" when there is none).
@@ -39,6 +45,9 @@ func runProbe(t *testing.T, cfg Config, opt spawnOptions, probe string) (*saniti
 	rep, err := run(context.Background(), cfg, Job{InputPath: in, OutputPath: out, Name: "in.txt"}, opt)
 	if err != nil {
 		t.Fatalf("Run: %v", err)
+	}
+	if scratch, _ := os.ReadDir(cfg.TempDir); len(scratch) != 0 {
+		t.Errorf("scratch left behind in %s: %v", cfg.TempDir, scratch)
 	}
 	entries, _ := os.ReadDir(dir)
 	b, readErr := os.ReadFile(out)
@@ -330,4 +339,28 @@ func TestLibreOfficeRuns(t *testing.T) {
 		t.Fatalf("soffice under the sandbox: %s/%s %s %q", rep.Verdict, rep.Reason, rep.Detail, out)
 	}
 	t.Logf("soffice conversion in the sandbox took %s", time.Since(start))
+}
+
+// TestLogLine checks the operator's line for a crash: verdict, reason and
+// the runtime's last words, and never the password.
+func TestLogLine(t *testing.T) {
+	var buf strings.Builder
+	cfg := testConfig(t)
+	cfg.Logger = slog.New(slog.NewTextHandler(&buf, nil))
+	dir := t.TempDir()
+	in := filepath.Join(dir, "in.txt")
+	os.WriteFile(in, []byte("PANIC"), 0o600)
+	rep, err := Run(context.Background(), cfg, Job{InputPath: in, OutputPath: filepath.Join(dir, "out"), Name: "in.txt", Password: "hunter2-secret"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	line := buf.String()
+	for _, want := range []string{`msg="sandbox run"`, "verdict=rejected", "reason=parser_crash", `stderr="panic: probe: goroutine panic"`} {
+		if !strings.Contains(line, want) {
+			t.Errorf("log line lacks %s: %s", want, line)
+		}
+	}
+	if strings.Contains(line, "hunter2") || strings.Contains(rep.Detail, "hunter2") {
+		t.Errorf("password leaked: %s / %s", line, rep.Detail)
+	}
 }
