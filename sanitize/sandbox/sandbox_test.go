@@ -31,7 +31,10 @@ func testConfig(t *testing.T) Config {
 // testWriter sends log lines to the test log.
 type testWriter struct{ t *testing.T }
 
-func (w testWriter) Write(p []byte) (int, error) { w.t.Log(strings.TrimSpace(string(p))); return len(p), nil }
+func (w testWriter) Write(p []byte) (int, error) {
+	w.t.Log(strings.TrimSpace(string(p)))
+	return len(p), nil
+}
 
 // runProbe sanitizes a text file holding probe, returning the report and
 // the output ("" when there is none).
