@@ -48,7 +48,10 @@
 // decrypters over archive/zip's raw member reader; AES members are accepted
 // only after their HMAC-SHA1 authentication code verifies.
 //
-// 7z uses github.com/bodgit/sevenzip and RAR github.com/nwaples/rardecode/v2;
-// both only read. The standard archive/zip returns zip-slip names unless
+// RAR uses github.com/nwaples/rardecode/v2 (read-only). 7z uses
+// github.com/bodgit/sevenzip, but only when built with -tags kakehashi_7z:
+// that library links net/http (through spf13/afero and andybalholm/brotli),
+// which the import rule for sanitize/... forbids, so the default build
+// refuses 7z with ReasonUnsupported. The standard archive/zip returns zip-slip names unless
 // GODEBUG=zipinsecurepath=0, so this package does its own checks regardless.
 package archive

@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -171,5 +170,3 @@ func buildZip(t testing.TB, entries ...entry) []byte {
 	}
 	return buf.Bytes()
 }
-
-func osExec(name string, args ...string) *exec.Cmd { return exec.Command(name, args...) }

@@ -310,3 +310,21 @@ func removeTemp(f *os.File) {
 	_ = f.Close()
 	_ = os.Remove(name)
 }
+
+// errMapper turns a library's read errors into rejections, keeping EOF.
+type errMapper struct {
+	rc     io.ReadCloser
+	mapErr func(error) error
+}
+
+func (e *errMapper) Read(b []byte) (int, error) {
+	n, err := e.rc.Read(b)
+	if err != nil && err != io.EOF {
+		if _, ok := sanitize.AsRejection(err); !ok {
+			err = e.mapErr(err)
+		}
+	}
+	return n, err
+}
+
+func (e *errMapper) Close() error { return e.rc.Close() }

@@ -1,3 +1,10 @@
+//go:build kakehashi_7z
+
+// 7z support is behind a build tag: github.com/bodgit/sevenzip links
+// net/http (through spf13/afero and andybalholm/brotli), which the import
+// rule for sanitize/... bans (imports_test.go). Build with
+// -tags kakehashi_7z once that rule allows it; see sevenzip_off.go.
+
 package archive
 
 import (
@@ -67,21 +74,3 @@ func sevenZipError(err error, password, doing string) error {
 	}
 	return sanitize.Reject(sanitize.ReasonMalformed, "%s: %v", doing, err)
 }
-
-// errMapper turns a library's read errors into rejections, keeping EOF.
-type errMapper struct {
-	rc     io.ReadCloser
-	mapErr func(error) error
-}
-
-func (e *errMapper) Read(b []byte) (int, error) {
-	n, err := e.rc.Read(b)
-	if err != nil && err != io.EOF {
-		if _, ok := sanitize.AsRejection(err); !ok {
-			err = e.mapErr(err)
-		}
-	}
-	return n, err
-}
-
-func (e *errMapper) Close() error { return e.rc.Close() }
