@@ -13,6 +13,8 @@ import (
 	"syscall"
 	"time"
 
+	"golang.org/x/sys/unix"
+
 	"github.com/kakehashi/kakehashi/sanitize"
 )
 
@@ -104,12 +106,15 @@ func startAndWait(ctx context.Context, l sanitize.Limits, scratch string, in, ou
 			continue
 		}
 		res.flags = flags
+		// The child is the process group leader (and PID 1 of its PID
+		// namespace when there is one): whatever it started dies with it.
+		// The group is killed while the child is an unreaped zombie, so
+		// its PID, the group's ID, cannot have been reused yet.
+		waitExited(cmd.Process.Pid)
+		syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL)
 		cmd.Wait() // the exit status is judged from ProcessState
 		res.status, _ = cmd.ProcessState.Sys().(syscall.WaitStatus)
 		res.cpu = cmd.ProcessState.UserTime() + cmd.ProcessState.SystemTime()
-		// The child is the process group leader (and PID 1 of its PID
-		// namespace when there is one): whatever it started dies with it.
-		syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL)
 		break
 	}
 	switch {
@@ -119,6 +124,17 @@ func startAndWait(ctx context.Context, l sanitize.Limits, scratch string, in, ou
 		res.timedOut = true
 	}
 	return res, nil
+}
+
+// waitExited blocks until pid has exited, without reaping it (WNOWAIT).
+func waitExited(pid int) {
+	for {
+		var info unix.Siginfo
+		err := unix.Waitid(unix.P_PID, pid, &info, unix.WEXITED|unix.WNOWAIT, nil)
+		if err != unix.EINTR {
+			return
+		}
+	}
 }
 
 func childCommand(ctx context.Context, scratch string, in, out *os.File, payload []byte, flags uintptr) *exec.Cmd {
