@@ -23,7 +23,6 @@ import (
 //	go test -run '^$' -fuzz FuzzInspect -fuzztime 60s -fuzzminimizetime 3s ./sanitize/ole
 func FuzzInspect(f *testing.F) {
 	seeds, _ := filepath.Glob(filepath.Join("testdata", "seeds", "*"))
-	seeds = append(seeds, filepath.Join("testdata", agileFixture))
 	regressions, _ := filepath.Glob(filepath.Join("testdata", "fuzz", "*"))
 	seeds = append(seeds, regressions...)
 	for _, p := range append(seeds, "/usr/share/clamav-testfiles/clam.ole.doc", "/usr/share/clamav-testfiles/clam.ppt") {
@@ -31,6 +30,7 @@ func FuzzInspect(f *testing.F) {
 			f.Add(b)
 		}
 	}
+	f.Add(agileEncrypted(f))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		fi, err := Inspect(inputOf(data, "fuzz"))
 		if err != nil {
@@ -85,7 +85,7 @@ func TestGenerateSeeds(t *testing.T) {
 // relies on (spin count, key and block sizes, buffer lengths), so a hostile
 // descriptor cannot make decryption spin or index out of range.
 func FuzzParseAgile(f *testing.F) {
-	if b, err := os.ReadFile(filepath.Join("testdata", agileFixture)); err == nil {
+	if b := agileEncrypted(f); len(b) > 0 {
 		if fi, err := Inspect(inputOf(b, "seed")); err == nil {
 			if info, err := io.ReadAll(open(fi.encInfo)); err == nil && len(info) > 8 {
 				f.Add(info[8:])

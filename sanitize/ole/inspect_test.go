@@ -39,7 +39,7 @@ func TestInspect(t *testing.T) {
 		{"doc with VBA storages", func(t *testing.T) []byte { return withVBAStorages(t, doc) }, Findings{Type: sanitize.TypeDOC, VBA: []string{"Macros"}}},
 		{"clam.ole.doc ObjectPool", func(t *testing.T) []byte { return clamFile(t, "clam.ole.doc") }, Findings{Type: sanitize.TypeDOC, OLEObjects: []string{"ObjectPool/_1279313719"}}},
 		{"clam.ppt ExOleEmbed", func(t *testing.T) []byte { return clamFile(t, "clam.ppt") }, Findings{Type: sanitize.TypePPT, OLEObjects: []string{"PowerPoint Document: ExOleObj"}}},
-		{"agile encrypted xlsx", func(t *testing.T) []byte { return testdataFile(t, agileFixture) }, Findings{Type: sanitize.TypeEncryptedOOXML}},
+		{"agile encrypted xlsx", func(t *testing.T) []byte { return agileEncrypted(t) }, Findings{Type: sanitize.TypeEncryptedOOXML}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

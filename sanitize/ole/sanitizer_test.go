@@ -233,7 +233,7 @@ func checkGolden(t *testing.T, name string, rep *sanitize.Report) {
 func TestRejects(t *testing.T) {
 	doc := readFixture(t, "benign.doc")
 	xls := readFixture(t, "benign.xls")
-	agile := testdataFile(t, agileFixture)
+	agile := agileEncrypted(t)
 	withSoffice := sanitize.Tools{Soffice: "/nonexistent/soffice-must-not-run"}
 	tests := []struct {
 		name     string
@@ -269,7 +269,7 @@ func TestRejects(t *testing.T) {
 // TestEncryptedOOXML decrypts an Excel-encrypted workbook with its password
 // and sanitizes the plain package as OOXML.
 func TestEncryptedOOXML(t *testing.T) {
-	rep, out := sanitizeBytes(t, newEngine(t, sanitize.Tools{}), "budget.xlsx", testdataFile(t, agileFixture), agilePassword)
+	rep, out := sanitizeBytes(t, newEngine(t, sanitize.Tools{}), "budget.xlsx", agileEncrypted(t), agilePassword)
 	if rep.Verdict == sanitize.VerdictRejected {
 		t.Fatalf("rejected: %s: %s", rep.Reason, rep.Detail)
 	}
