@@ -82,8 +82,10 @@ func TestBudget(t *testing.T) {
 	if r, ok := AsRejection(err); !ok || r.Reason != ReasonTooLarge {
 		t.Fatalf("one byte over: err = %v, want too_large", err)
 	}
-	if b.Member() != nil || b.Member() != nil {
-		t.Fatal("two members must pass")
+	for i := 1; i <= 2; i++ {
+		if err := b.Member(); err != nil {
+			t.Fatalf("member %d of 2 must pass: %v", i, err)
+		}
 	}
 	if r, ok := AsRejection(b.Member()); !ok || r.Reason != ReasonTooManyMembers {
 		t.Fatal("third member must be rejected")
