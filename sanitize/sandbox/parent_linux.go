@@ -61,6 +61,9 @@ func runChild(ctx context.Context, cfg Config, job Job, in, out *os.File, opt sp
 	}
 	rep, trusted := judge(res, job, st.Size(), inSum, cfg.Limits, out)
 	rep.Isolation = parentIsolation(res, rep.Isolation, trusted)
+	if res.status.Exited() && res.status.ExitStatus() == exitSetup {
+		rep.Isolation.Unavailable = append(rep.Isolation.Unavailable, "child setup failed: "+lastWords(res.stderr.buf.Bytes()))
+	}
 	logRun(cfg.Logger, job, rep, res)
 	return rep, nil
 }
