@@ -45,7 +45,9 @@
 //     the all-threads system calls below, which walk /proc/<pid>/task), and
 //     bind-mounts the scratch directory on /tmp (LibreOffice puts its IPC
 //     socket in /tmp whatever TMPDIR says); HOME and TMPDIR become /tmp;
-//   - rlimits: RLIMIT_CPU from Limits.CPUTime (soft; hard one second later),
+//   - rlimits: RLIMIT_CPU from Limits.CPUTime (soft, rounded to seconds;
+//     the Go runtime ignores SIGXCPU, so the hard limit one second later
+//     ends it),
 //     RLIMIT_DATA = Limits.MemoryBytes + 256 MiB, RLIMIT_AS = MemoryBytes +
 //     4 GiB as a loose backstop (a Go process reserves 1.2 GiB of address
 //     space at start that it never touches, so RLIMIT_AS near MemoryBytes
@@ -58,19 +60,20 @@
 //     read and execute under /usr, /lib, /lib64, /bin, /sbin, /etc,
 //     /var/spool/libreoffice (Debian's shared extension cache) and /proc
 //     (only /proc/self when /proc is the host's); read-write on the scratch
-//     directory and /dev/null, /dev/zero, /dev/urandom; nothing else. TCP bind/connect and
-//     signals and abstract sockets to outside the domain are denied too. The
-//     input and output are already-open descriptors and need no rule. The
+//     directory and /dev/null, /dev/zero, /dev/urandom; nothing else. TCP
+//     bind/connect, and signals and abstract sockets to outside the domain,
+//     are denied too. The input and output are already-open descriptors and need no rule. The
 //     ABI obtained is reported in Isolation.Landlock ("abi 7").
 //   - seccomp: a small BPF filter, installed with SECCOMP_FILTER_FLAG_TSYNC
 //     so every Go thread has it, that checks the architecture (x86-64 and
-//     arm64; on x86-64 x32 system calls are refused) and fails with EPERM:
+//     arm64; another ABI kills the process, x32 system calls get ENOSYS)
+//     and fails with EPERM:
 //     socket for any family but AF_UNIX, clone with namespace flags, ptrace,
 //     process_vm_readv/writev, mount, umount2, pivot_root, chroot, bpf,
 //     perf_event_open, kexec_load/kexec_file_load, init/finit/delete_module,
 //     keyctl, add_key, request_key, unshare, setns, userfaultfd, personality,
 //     reboot, swapon/swapoff, iopl/ioperm, open_by_handle_at,
-//     name_to_handle_at; clone3 fails with ENOSYS (its flags sit in memory a
+//     name_to_handle_at, fsopen/fsmount/move_mount/open_tree; clone3 fails with ENOSYS (its flags sit in memory a
 //     filter cannot read, and libc then falls back to clone). execve stays
 //     allowed: LibreOffice and Ghostscript are run by the format sanitizers
 //     inside the child, and inherit all of the above.
