@@ -23,34 +23,34 @@ func MaybeChild(newEngine func(sanitize.Policy, sanitize.Limits) *engine.Engine)
 	if os.Getenv(childEnv) != "1" || len(os.Args) < 2 || os.Args[1] != childArg {
 		return
 	}
-	os.Exit(childMain(newEngine, os.Stdin, os.Stdout))
+	os.Exit(childMain(newEngine, os.Stdin, os.Stdout, os.Stderr))
 }
 
 // childMain confines the process, then sanitizes. It writes a report to
 // stdout only when the run got as far as a verdict; a setup failure is one
 // line on stderr and exitSetup.
-func childMain(newEngine func(sanitize.Policy, sanitize.Limits) *engine.Engine, stdin io.Reader, stdout io.Writer) int {
+func childMain(newEngine func(sanitize.Policy, sanitize.Limits) *engine.Engine, stdin io.Reader, stdout, stderr io.Writer) int {
 	job, err := readJob(stdin)
 	if err != nil {
-		return setupFailed(err)
+		return setupFailed(stderr, err)
 	}
 	iso, err := confine(&job)
 	if err != nil {
-		return setupFailed(err)
+		return setupFailed(stderr, err)
 	}
 	rep, err := sanitizeFDs(newEngine, job)
 	if err != nil {
-		return setupFailed(err)
+		return setupFailed(stderr, err)
 	}
 	rep.Isolation = iso
 	if err := json.NewEncoder(stdout).Encode(rep); err != nil {
-		return setupFailed(fmt.Errorf("writing report: %w", err))
+		return setupFailed(stderr, fmt.Errorf("writing report: %w", err))
 	}
 	return 0
 }
 
-func setupFailed(err error) int {
-	fmt.Fprintf(os.Stderr, "sandbox: %v\n", err)
+func setupFailed(stderr io.Writer, err error) int {
+	fmt.Fprintf(stderr, "sandbox: %v\n", err)
 	return exitSetup
 }
 

@@ -89,7 +89,8 @@ func exitReason(code int, stderr []byte) (sanitize.Reason, string, any) {
 	switch {
 	case code == exitSetup:
 		return sanitize.ReasonCrash, "sandbox setup failed: %s", line
-	case bytes.Contains(stderr, []byte("out of memory")), bytes.Contains(stderr, []byte("cannot allocate memory")):
+	case bytes.Contains(stderr, []byte("out of memory")), bytes.Contains(stderr, []byte("cannot allocate memory")),
+		bytes.Contains(stderr, []byte("failed to allocate")): // the race detector's runtime
 		return sanitize.ReasonResourceLimit, "memory limit reached: %s", line
 	case bytes.Contains(stderr, []byte("file too large")):
 		return sanitize.ReasonResourceLimit, "file size limit reached: %s", line

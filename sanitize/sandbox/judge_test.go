@@ -63,9 +63,12 @@ func TestBoundedBuffer(t *testing.T) {
 // confinement attempt, no report, and the setup exit code.
 func TestChildRefusesBadJob(t *testing.T) {
 	for _, job := range []string{"", "not json", `{"scratch":"/x","code":"rm -rf /"}`, `{"name":"a"}`} {
-		var out bytes.Buffer
-		if code := childMain(newTestEngine, strings.NewReader(job), &out); code != exitSetup || out.Len() != 0 {
+		var out, errs bytes.Buffer
+		if code := childMain(newTestEngine, strings.NewReader(job), &out, &errs); code != exitSetup || out.Len() != 0 {
 			t.Errorf("job %q: exit %d, report %q", job, code, out.String())
+		}
+		if !strings.HasPrefix(errs.String(), "sandbox: reading job") {
+			t.Errorf("job %q: stderr %q", job, errs.String())
 		}
 	}
 }
