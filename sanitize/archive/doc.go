@@ -49,9 +49,9 @@
 // only after their HMAC-SHA1 authentication code verifies.
 //
 // RAR uses github.com/nwaples/rardecode/v2 (read-only). 7z uses
-// github.com/bodgit/sevenzip, but only when built with -tags kakehashi_7z:
-// that library links net/http (through spf13/afero and andybalholm/brotli),
-// which the import rule for sanitize/... forbids, so the default build
-// refuses 7z with ReasonUnsupported. The standard archive/zip returns zip-slip names unless
+// github.com/bodgit/sevenzip, which links net/http through adapters it does
+// not use here (spf13/afero, andybalholm/brotli, go4.org/readerutil); the
+// import rule names each of them (imports_test.go), and the sandbox's network
+// namespace is the runtime control. The standard archive/zip returns zip-slip names unless
 // GODEBUG=zipinsecurepath=0, so this package does its own checks regardless.
 package archive

@@ -1,10 +1,3 @@
-//go:build kakehashi_7z
-
-// 7z support is behind a build tag: github.com/bodgit/sevenzip links
-// net/http (through spf13/afero and andybalholm/brotli), which the import
-// rule for sanitize/... bans (imports_test.go). Build with
-// -tags kakehashi_7z once that rule allows it; see sevenzip_off.go.
-
 package archive
 
 import (

@@ -1,5 +1,3 @@
-//go:build kakehashi_7z
-
 package archive
 
 import (
