@@ -153,6 +153,8 @@ func TestDeclaredExtAndOutputName(t *testing.T) {
 		{`C:\Users\x\報告書.pdf`, "pdf", "報告書.pdf", TypePDF},
 		{"../../etc/passwd", "", "passwd.txt", TypeTXT},
 		{"archive.tar.gz", "gz", "archive.zip", TypeGZIP},
+		{"archive.tar.gz", "gz", "archive.zip", TypeZIP},
+		{"BACKUP.TAR.GZ", "gz", "BACKUP.zip", TypeZIP},
 		{"noext", "", "noext.rtf", TypeRTF},
 		{".hidden", "hidden", "file.txt", TypeTXT},
 	}

@@ -290,9 +290,11 @@ func OutputName(name string, t Type) string {
 	}
 	ext := t.OutputType().Ext()
 	stem := strings.TrimSuffix(base, path.Ext(base))
-	if t == TypeGZIP {
-		// "x.tar.gz" becomes one zip, "x.zip", not "x.tar.zip".
+	if e := strings.ToLower(path.Ext(base)); e == ".gz" || e == ".tgz" {
+		// "x.tar.gz" becomes one zip, "x.zip", not "x.tar.zip". Keyed on
+		// the name, not on t: the engine passes the output type.
 		stem = strings.TrimSuffix(stem, ".tar")
+		stem = strings.TrimSuffix(stem, ".TAR")
 	}
 	if stem == "" {
 		stem = "file"
