@@ -1,0 +1,165 @@
+package formats
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"testing"
+
+	"github.com/kakehashi/kakehashi/internal/testtool"
+	"github.com/kakehashi/kakehashi/sanitize"
+	"github.com/kakehashi/kakehashi/sanitize/sandbox"
+)
+
+func TestMain(m *testing.M) {
+	sandbox.MaybeChild(NewEngine)
+	os.Exit(m.Run())
+}
+
+const corpusDir = "/usr/share/clamav-testfiles"
+
+var update = flag.Bool("update", false, "rewrite testdata/*.golden")
+
+// checkGolden compares got with testdata/name, or rewrites it with -update.
+func checkGolden(t *testing.T, name string, got []byte) {
+	t.Helper()
+	path := filepath.Join("testdata", name)
+	if *update {
+		if err := os.WriteFile(path, got, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("%v (run with -update to create it)", err)
+	}
+	if string(got) != string(want) {
+		t.Errorf("%s differs from the verdicts now (run with -update if the change is intended):\n--- want\n%s\n--- got\n%s", path, want, got)
+	}
+}
+
+func sandboxConfig() sandbox.Config {
+	return sandbox.Config{Policy: sanitize.DefaultPolicy(), Limits: sanitize.DefaultLimits(), NewEngine: NewEngine}
+}
+
+// TestClamavTestfilesCorpus runs every file of Debian's clamav-testfiles (a
+// harmless clam.exe inside 44 container formats) through the sandboxed
+// engine. Each file must be rejected with a reason and leave no output, or
+// produce an output in which independent checkers find nothing: the clam.exe
+// payload (MD5 signature), macros (ClamAV heuristics) and active content
+// (YARA rules run by ClamAV's own unpackers). PDF outputs must pass qpdf
+// --check and OOXML outputs must open in LibreOffice.
+func TestClamavTestfilesCorpus(t *testing.T) {
+	testtool.Path(t, corpusDir+"/clam.exe", "clamav-testfiles")
+	files, err := filepath.Glob(corpusDir + "/*")
+	if err != nil || len(files) < 40 {
+		t.Fatalf("corpus has %d files (%v)", len(files), err)
+	}
+	outDir := t.TempDir()
+	accepted := map[string]*sanitize.Report{}
+	var golden strings.Builder
+	for _, f := range files {
+		name := filepath.Base(f)
+		out := filepath.Join(outDir, name+".out")
+		rep, err := sandbox.Run(context.Background(), sandboxConfig(), sandbox.Job{InputPath: f, OutputPath: out, Name: name})
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		fmt.Fprintf(&golden, "%-24s %-9s %-10s %-22s %v\n", name, rep.Verdict, rep.Type, rep.Reason, rep.Totals())
+		_, statErr := os.Stat(out)
+		switch rep.Verdict {
+		case sanitize.VerdictRejected:
+			if rep.Reason == "" {
+				t.Errorf("%s: rejected without a reason", name)
+			}
+			if statErr == nil {
+				t.Errorf("%s: rejected but an output exists", name)
+			}
+			t.Logf("%-24s rejected  %-22s %s", name, rep.Reason, rep.Detail)
+		default:
+			if statErr != nil {
+				t.Errorf("%s: verdict %s but no output: %v", name, rep.Verdict, statErr)
+				continue
+			}
+			// Give the output its real extension so the checkers (and
+			// LibreOffice) treat it as what it is.
+			named := filepath.Join(outDir, name+"."+rep.OutputType.Ext())
+			if err := os.Rename(out, named); err != nil {
+				t.Fatal(err)
+			}
+			accepted[named] = rep
+			t.Logf("%-24s %-9s %s → %s, removed %v", name, rep.Verdict, rep.Type, rep.OutputType, rep.Totals())
+		}
+	}
+	checkGolden(t, "clamav-testfiles.golden", []byte(golden.String()))
+	if len(accepted) == 0 {
+		t.Fatal("nothing in the corpus was accepted: the checks below would prove nothing")
+	}
+
+	if found := clamscanFindings(t, outDir, "-d", clamHDB(t)); len(found) > 0 {
+		t.Errorf("clam.exe payload still present in outputs:\n%s", strings.Join(found, "\n"))
+	}
+	if found := clamscanFindings(t, outDir, "-d", dummyNDB(t), "--alert-macros=yes", "--heuristic-alerts=yes"); len(found) > 0 {
+		t.Errorf("macro/heuristic alerts in outputs:\n%s", strings.Join(found, "\n"))
+	}
+	if found := clamscanFindings(t, outDir, "-d", "testdata/active.yar"); len(found) > 0 {
+		t.Errorf("active content in outputs:\n%s", strings.Join(found, "\n"))
+	}
+
+	byFilter := map[string][]string{}
+	for path, rep := range accepted {
+		switch rep.OutputType {
+		case sanitize.TypePDF:
+			if err := pdfCheck(t, path); err != nil {
+				t.Errorf("%s: %v", filepath.Base(path), err)
+			}
+		case sanitize.TypeDOCX:
+			byFilter["MS Word 2007 XML"] = append(byFilter["MS Word 2007 XML"], path)
+		case sanitize.TypeXLSX:
+			byFilter["Calc MS Excel 2007 XML"] = append(byFilter["Calc MS Excel 2007 XML"], path)
+		case sanitize.TypePPTX:
+			byFilter["Impress MS PowerPoint 2007 XML"] = append(byFilter["Impress MS PowerPoint 2007 XML"], path)
+		}
+	}
+	filters := make([]string, 0, len(byFilter))
+	for f := range byFilter {
+		filters = append(filters, f)
+	}
+	sort.Strings(filters)
+	for _, filter := range filters {
+		opened := officeOpens(t, filter, byFilter[filter])
+		for _, p := range byFilter[filter] {
+			if !opened[p] {
+				t.Errorf("%s does not open in LibreOffice with filter %q", filepath.Base(p), filter)
+			}
+		}
+	}
+}
+
+// TestCheckersFireOnInputs proves the corpus checks can fail: the same
+// clamscan calls that must find nothing in the outputs find the payload and
+// active content in the untouched inputs.
+func TestCheckersFireOnInputs(t *testing.T) {
+	testtool.Path(t, corpusDir+"/clam.exe", "clamav-testfiles")
+	dir := t.TempDir()
+	for _, name := range []string{"clam.zip", "clam.pdf", "clam.exe.rtf", "clam.ole.doc"} {
+		b, err := os.ReadFile(filepath.Join(corpusDir, name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(dir, name), b, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if found := clamscanFindings(t, dir, "-d", clamHDB(t)); len(found) < 4 {
+		t.Errorf("the clam.exe signature found the payload in only %d of 4 inputs: %v", len(found), found)
+	}
+	if found := clamscanFindings(t, dir, "-d", "testdata/active.yar"); len(found) < 2 {
+		t.Errorf("the YARA rules fired on only %d inputs: %v", len(found), found)
+	}
+}
