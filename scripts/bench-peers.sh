@@ -65,14 +65,17 @@ rows=()
 # size ratio and whether the output is clean.
 bench() {
   local kind=$1 input=$2 tool=$3 output=$4; shift 5
-  local times=() rss=0 t m
+  local times=() rss=0 t m start
   for _ in $(seq "$runs"); do
     rm -rf "$output"
-    if ! /usr/bin/time -f '%e %M' -o "$work/time" "$@" >/dev/null 2>&1; then
+    start=$(date +%s%N)
+    if ! /usr/bin/time -f '%M' -o "$work/time" "$@" >/dev/null 2>&1; then
       rows+=("| $(basename "$input") | $tool | failed | | | | | $(clean "$output" "$kind") |")
       return
     fi
-    read -r t m < "$work/time"
+    # /usr/bin/time has 10 ms resolution; the wall clock is taken here.
+    t=$(awk -v a="$start" -v b="$(date +%s%N)" 'BEGIN { printf "%.4f", (b - a) / 1e9 }')
+    read -r m < "$work/time"
     times+=("$t")
     (( m > rss )) && rss=$m
   done
@@ -80,31 +83,31 @@ bench() {
   med=$(printf '%s\n' "${times[@]}" | sort -n | sed -n "$(( (runs + 1) / 2 ))p")
   insize=$(stat -c %s "$input")
   size=$(stat -c %s "$output" 2>/dev/null || echo 0)
-  rows+=("$(awk -v n="$(basename "$input")" -v tool="$tool" -v t="$med" -v in="$insize" -v out="$size" -v rss="$rss" -v c="$(clean "$output" "$kind")" 'BEGIN {
-    mbs = (t > 0) ? in / 1048576 / t : 0; fps = (t > 0) ? 1 / t : 0
-    printf "| %s | %s | %.2f | %.1f | %.2f | %.0f | %.2f | %s |", n, tool, t, mbs, fps, rss / 1024, (in > 0) ? out / in : 0, c }')")
+  rows+=("$(awk -v n="$(basename "$input")" -v tool="$tool" -v t="$med" -v isz="$insize" -v out="$size" -v rss="$rss" -v c="$(clean "$output" "$kind")" 'BEGIN {
+    mbs = (t > 0) ? isz / 1048576 / t : 0; fps = (t > 0) ? 1 / t : 0
+    printf "| %s | %s | %.3f | %.1f | %.2f | %.0f | %.2f | %s |", n, tool, t, mbs, fps, rss / 1024, (isz > 0) ? out / isz : 0, c }')")
 }
 
-kh() { "$bin" sanitize -quiet "$1" "$2"; }
+kh=("$bin" sanitize -quiet)
 o=$work/out
 for f in docx-1mb.docx docx-10mb.docx macro-1mb.docm; do
-  bench office "$in/$f" kakehashi "$o/kh.docx" -- kh "$in/$f" "$o/kh.docx"
+  bench office "$in/$f" kakehashi "$o/kh.docx" -- "${kh[@]}" "$in/$f" "$o/kh.docx"
   bench office "$in/$f" "LibreOffice (VBA off)" "$o/${f%.*}.docx" -- soffice --convert-to 'docx:MS Word 2007 XML' --outdir "$o" "$in/$f"
   bench office "$in/$f" mat2 "$o/m.${f##*.}" -- sh -c 'mat2 "$1" && mv "${1%.*}.cleaned.${1##*.}" "$2"' _ "$in/$f" "$o/m.${f##*.}"
 done
 for f in text-100p.pdf attachment.pdf javascript.pdf; do
   [ -f "$in/$f" ] || continue
-  bench pdf "$in/$f" kakehashi "$o/kh.pdf" -- kh "$in/$f" "$o/kh.pdf"
+  bench pdf "$in/$f" kakehashi "$o/kh.pdf" -- "${kh[@]}" "$in/$f" "$o/kh.pdf"
   bench pdf "$in/$f" "gs pdfwrite (hardened)" "$o/gs.pdf" -- gs -q -dSAFER -dBATCH -dNOPAUSE -sDEVICE=pdfwrite -dPreserveAnnots=false -dPreserveEmbeddedFiles=false -o "$o/gs.pdf" "$in/$f"
   bench pdf "$in/$f" "qpdf --empty --pages" "$o/q.pdf" -- qpdf --empty --pages "$in/$f" -- "$o/q.pdf"
   bench pdf "$in/$f" "mutool clean" "$o/mu.pdf" -- mutool clean -gggg -z "$in/$f" "$o/mu.pdf"
   bench pdf "$in/$f" "mat2 --lightweight" "$o/m.pdf" -- sh -c 'mat2 --lightweight "$1" && mv "${1%.*}.cleaned.pdf" "$2"' _ "$in/$f" "$o/m.pdf"
 done
-bench image "$in/photo.jpg" kakehashi "$o/kh.jpg" -- kh "$in/photo.jpg" "$o/kh.jpg"
+bench image "$in/photo.jpg" kakehashi "$o/kh.jpg" -- "${kh[@]}" "$in/photo.jpg" "$o/kh.jpg"
 bench image "$in/photo.jpg" "ImageMagick -strip" "$o/im.jpg" -- /usr/bin/convert "$in/photo.jpg" -strip "$o/im.jpg"
 bench image "$in/photo.jpg" "exiftool -all=" "$o/ex.jpg" -- exiftool -q -all= -o "$o/ex.jpg" "$in/photo.jpg"
 bench image "$in/photo.jpg" mat2 "$o/m.jpg" -- sh -c 'mat2 "$1" && mv "${1%.*}.cleaned.jpg" "$2"' _ "$in/photo.jpg" "$o/m.jpg"
-bench archive "$in/archive-100mb.zip" kakehashi "$o/kh.zip" -- kh "$in/archive-100mb.zip" "$o/kh.zip"
+bench archive "$in/archive-100mb.zip" kakehashi "$o/kh.zip" -- "${kh[@]}" "$in/archive-100mb.zip" "$o/kh.zip"
 bench archive "$in/archive-100mb.zip" mat2 "$o/m.zip" -- sh -c 'mat2 "$1" && mv "${1%.*}.cleaned.zip" "$2"' _ "$in/archive-100mb.zip" "$o/m.zip"
 bench archive "$in/archive-100mb.zip" "cp (the floor)" "$o/cp.zip" -- cp "$in/archive-100mb.zip" "$o/cp.zip"
 

@@ -1,9 +1,11 @@
 // Active-content rules for checking sanitizer outputs with clamscan, which
 // runs them on inflated PDF streams, unzipped OOXML/ODF parts and extracted
 // OLE streams (research/cdr.md §4b). /URI is not here: links are kept by
-// default policy.
+// default policy, and neither is /OpenAction: a destination ("open at page
+// 1") is harmless and kept, while JavaScript or Launch behind an OpenAction
+// are caught by their own rules.
 rule PDF_JavaScript { strings: $a = "/JavaScript" $b = "/JS" condition: any of them }
-rule PDF_OpenAction_or_AA { strings: $a = "/OpenAction" $b = "/AA" condition: any of them }
+rule PDF_AA { strings: $a = /\/AA[ \r\n\t]*(<<|[0-9])/ condition: $a }
 rule PDF_Launch { strings: $a = "/Launch" condition: $a }
 rule PDF_EmbeddedFile { strings: $a = "/EmbeddedFile" condition: $a }
 rule PDF_XFA { strings: $a = "/XFA" $b = "<xdp:xdp" condition: any of them }
