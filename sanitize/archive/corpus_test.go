@@ -2,7 +2,6 @@ package archive
 
 import (
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -20,19 +19,10 @@ const clamCorpus = "/usr/share/clamav-testfiles"
 // input, or the check proves nothing.
 func TestClamavTestfiles(t *testing.T) {
 	testtool.Path(t, clamCorpus+"/clam.exe", "clamav-testfiles")
-	clamscan := testtool.Require(t, "clamscan", "clamav")
-	sigtool := testtool.Require(t, "sigtool", "clamav")
 	files := []string{"clam.zip", "clam.7z", "clam.tar.gz", "clam.bz2.zip", "clam.impl.zip", "clam.d64.zip", "clam_cache_emax.tgz"}
 
 	tmp := t.TempDir()
-	hdb, err := exec.Command(sigtool, "--md5", clamCorpus+"/clam.exe").Output()
-	if err != nil {
-		t.Fatalf("sigtool: %v", err)
-	}
-	db := filepath.Join(tmp, "clam.hdb")
-	if err := os.WriteFile(db, hdb, 0o644); err != nil {
-		t.Fatal(err)
-	}
+	db := testtool.ClamDB(t)
 	outDir := filepath.Join(tmp, "out")
 	if err := os.Mkdir(outDir, 0o755); err != nil {
 		t.Fatal(err)
@@ -58,28 +48,15 @@ func TestClamavTestfiles(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	// clamscan exits 0 when clean, 1 when it found something, 2 on errors.
-	scan := func(args ...string) (string, int) {
-		out, err := exec.Command(clamscan, append([]string{"--no-summary", "-d", db}, args...)...).CombinedOutput()
-		code := 0
-		if ee, ok := err.(*exec.ExitError); ok {
-			code = ee.ExitCode()
-		} else if err != nil {
-			t.Fatalf("clamscan: %v", err)
-		}
-		if code > 1 {
-			t.Fatalf("clamscan failed (exit %d):\n%s", code, out)
-		}
-		return string(out), code
-	}
-	if got, code := scan(outDir); code != 0 || strings.Contains(got, "FOUND") {
+	scan := func(paths ...string) string { return strings.Join(testtool.Clamscan(t, db, paths...), "\n") }
+	if got := scan(outDir); got != "" {
 		t.Errorf("clamscan found the payload in outputs:\n%s", got)
 	}
 	var inputs []string
 	for _, f := range files {
 		inputs = append(inputs, filepath.Join(clamCorpus, f))
 	}
-	if got, _ := scan(inputs...); strings.Count(got, "FOUND") < 3 {
+	if got := scan(inputs...); strings.Count(got, "FOUND") < 3 {
 		t.Errorf("clamscan does not find the payload in the inputs, so the output check proves nothing:\n%s", got)
 	}
 }

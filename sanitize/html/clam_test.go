@@ -2,7 +2,6 @@ package html
 
 import (
 	"os"
-	"os/exec"
 	"path/filepath"
 	"testing"
 
@@ -16,33 +15,19 @@ import (
 func TestClamAVFindsNoPayload(t *testing.T) {
 	in, err := os.ReadFile("/usr/share/clamav-testfiles/clam.exe.html")
 	if err != nil {
-		t.Skipf("clamav-testfiles: %v", err)
+		testtool.Path(t, "/usr/share/clamav-testfiles/clam.exe.html", "clamav-testfiles")
+		t.Fatal(err)
 	}
-	sigtool := testtool.Require(t, "sigtool", "clamav")
-	clamscan := testtool.Require(t, "clamscan", "clamav")
 	dir := t.TempDir()
-	db, err := exec.Command(sigtool, "--md5", "/usr/share/clamav-testfiles/clam.exe").Output()
-	if err != nil {
-		t.Fatalf("sigtool: %v", err)
-	}
-	hdb := filepath.Join(dir, "clamexe.hdb")
 	src, dst := filepath.Join(dir, "in.html"), filepath.Join(dir, "out.html")
 	out, rep := mustRun(t, sanitize.TypeHTML, in, nil)
-	for p, b := range map[string][]byte{hdb: db, src: in, dst: out} {
+	for p, b := range map[string][]byte{src: in, dst: out} {
 		if err := os.WriteFile(p, b, 0o644); err != nil {
 			t.Fatal(err)
 		}
 	}
-	found := func(file string) bool {
-		err := exec.Command(clamscan, "--no-summary", "-d", hdb, file).Run()
-		if ee, ok := err.(*exec.ExitError); ok && ee.ExitCode() == 1 {
-			return true
-		}
-		if err != nil {
-			t.Fatalf("clamscan: %v", err)
-		}
-		return false
-	}
+	db := testtool.ClamDB(t)
+	found := func(file string) bool { return len(testtool.Clamscan(t, db, file)) > 0 }
 	if !found(src) {
 		t.Fatal("clamscan does not find clam.exe in the input; the check proves nothing")
 	}
