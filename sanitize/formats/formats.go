@@ -12,6 +12,7 @@ import (
 	"github.com/kakehashi/kakehashi/sanitize/ole"
 	"github.com/kakehashi/kakehashi/sanitize/ooxml"
 	"github.com/kakehashi/kakehashi/sanitize/rtf"
+	"github.com/kakehashi/kakehashi/sanitize/text"
 )
 
 // Sanitizers returns one sanitizer per family.
@@ -20,6 +21,7 @@ func Sanitizers() map[sanitize.Family]sanitize.Sanitizer {
 		sanitize.FamilyOOXML:   &ooxml.Sanitizer{},
 		sanitize.FamilyOLE:     &ole.Sanitizer{},
 		sanitize.FamilyRTF:     &rtf.Sanitizer{},
+		sanitize.FamilyText:    &text.Sanitizer{},
 		sanitize.FamilyArchive: &archive.Sanitizer{},
 		sanitize.FamilyHTML:    &html.Sanitizer{},
 	}
