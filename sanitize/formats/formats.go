@@ -11,6 +11,7 @@ import (
 	"github.com/kakehashi/kakehashi/sanitize/html"
 	"github.com/kakehashi/kakehashi/sanitize/ole"
 	"github.com/kakehashi/kakehashi/sanitize/ooxml"
+	"github.com/kakehashi/kakehashi/sanitize/pdf"
 	"github.com/kakehashi/kakehashi/sanitize/rtf"
 	"github.com/kakehashi/kakehashi/sanitize/text"
 )
@@ -20,6 +21,7 @@ func Sanitizers() map[sanitize.Family]sanitize.Sanitizer {
 	return map[sanitize.Family]sanitize.Sanitizer{
 		sanitize.FamilyOOXML:   &ooxml.Sanitizer{},
 		sanitize.FamilyOLE:     &ole.Sanitizer{},
+		sanitize.FamilyPDF:     &pdf.Sanitizer{},
 		sanitize.FamilyRTF:     &rtf.Sanitizer{},
 		sanitize.FamilyText:    &text.Sanitizer{},
 		sanitize.FamilyArchive: &archive.Sanitizer{},
