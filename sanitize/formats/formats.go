@@ -9,6 +9,7 @@ import (
 	"github.com/kakehashi/kakehashi/sanitize/archive"
 	"github.com/kakehashi/kakehashi/sanitize/engine"
 	"github.com/kakehashi/kakehashi/sanitize/html"
+	"github.com/kakehashi/kakehashi/sanitize/image"
 	"github.com/kakehashi/kakehashi/sanitize/ole"
 	"github.com/kakehashi/kakehashi/sanitize/ooxml"
 	"github.com/kakehashi/kakehashi/sanitize/pdf"
@@ -22,6 +23,7 @@ func Sanitizers() map[sanitize.Family]sanitize.Sanitizer {
 		sanitize.FamilyOOXML:   &ooxml.Sanitizer{},
 		sanitize.FamilyOLE:     &ole.Sanitizer{},
 		sanitize.FamilyPDF:     &pdf.Sanitizer{},
+		sanitize.FamilyImage:   &image.Sanitizer{},
 		sanitize.FamilyRTF:     &rtf.Sanitizer{},
 		sanitize.FamilyText:    &text.Sanitizer{},
 		sanitize.FamilyArchive: &archive.Sanitizer{},
