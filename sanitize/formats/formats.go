@@ -10,6 +10,7 @@ import (
 	"github.com/kakehashi/kakehashi/sanitize/engine"
 	"github.com/kakehashi/kakehashi/sanitize/html"
 	"github.com/kakehashi/kakehashi/sanitize/image"
+	"github.com/kakehashi/kakehashi/sanitize/odf"
 	"github.com/kakehashi/kakehashi/sanitize/ole"
 	"github.com/kakehashi/kakehashi/sanitize/ooxml"
 	"github.com/kakehashi/kakehashi/sanitize/pdf"
@@ -24,6 +25,7 @@ func Sanitizers() map[sanitize.Family]sanitize.Sanitizer {
 		sanitize.FamilyOLE:     &ole.Sanitizer{},
 		sanitize.FamilyPDF:     &pdf.Sanitizer{},
 		sanitize.FamilyImage:   &image.Sanitizer{},
+		sanitize.FamilyODF:     &odf.Sanitizer{},
 		sanitize.FamilyRTF:     &rtf.Sanitizer{},
 		sanitize.FamilyText:    &text.Sanitizer{},
 		sanitize.FamilyArchive: &archive.Sanitizer{},
