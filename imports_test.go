@@ -85,6 +85,12 @@ var networkImporters = map[string]string{
 	"github.com/andybalholm/brotli": "7z's brotli decoder; the same package has HTTP compression helpers we never call",
 	"github.com/spf13/afero":        "7z's file-system abstraction; its HttpFs adapter is never used",
 	"go4.org/readerutil":            "7z's reader helpers publish expvar counters; nothing serves them",
+	// pdfcpu fetches certificate revocation data when validating signatures
+	// and images by URL when creating PDFs; sanitize/pdf only reads and
+	// writes, calling neither.
+	"github.com/pdfcpu/pdfcpu/pkg/pdfcpu/sign":       "signature validation (revocation checks); never called",
+	"github.com/pdfcpu/pdfcpu/pkg/pdfcpu/validate":   "validation that includes signatures; never called",
+	"github.com/pdfcpu/pdfcpu/pkg/pdfcpu/primitives": "PDF creation with images by URL; never called",
 }
 
 var networkPackages = map[string]bool{"net": true, "net/http": true, "crypto/tls": true, "net/rpc": true, "net/smtp": true, "expvar": true}
