@@ -89,7 +89,6 @@ var networkImporters = map[string]string{
 	// and images by URL when creating PDFs; sanitize/pdf only reads and
 	// writes, calling neither.
 	"github.com/pdfcpu/pdfcpu/pkg/pdfcpu/sign":       "signature validation (revocation checks); never called",
-	"github.com/pdfcpu/pdfcpu/pkg/pdfcpu/validate":   "validation that includes signatures; never called",
 	"github.com/pdfcpu/pdfcpu/pkg/pdfcpu/primitives": "PDF creation with images by URL; never called",
 }
 

@@ -1,6 +1,7 @@
 package pdf
 
 import (
+	"bufio"
 	"bytes"
 	"context"
 	"errors"
@@ -10,7 +11,6 @@ import (
 	"strings"
 	"sync"
 
-	"github.com/pdfcpu/pdfcpu/pkg/api"
 	"github.com/pdfcpu/pdfcpu/pkg/pdfcpu"
 	"github.com/pdfcpu/pdfcpu/pkg/pdfcpu/model"
 	"github.com/pdfcpu/pdfcpu/pkg/pdfcpu/types"
@@ -79,7 +79,11 @@ func read(rs io.ReadSeeker, password string) (doc *model.Context, err error) {
 	conf := model.NewDefaultConfiguration()
 	conf.ValidationMode = model.ValidationRelaxed
 	conf.UserPW, conf.OwnerPW = password, password
-	doc, err = api.ReadContext(rs, conf)
+	// The core package rather than pdfcpu/pkg/api: api pulls in the forms
+	// code and with it go-runewidth, whose init builds width tables for 45 ms
+	// in every process — twice per file with the sandbox. Panics, which
+	// api would turn into errors, are recovered above.
+	doc, err = pdfcpu.Read(rs, conf)
 	switch {
 	case errors.Is(err, pdfcpu.ErrWrongPassword) && password == "":
 		return nil, sanitize.Reject(sanitize.ReasonEncrypted, "the PDF needs a password to open")
@@ -122,8 +126,13 @@ func writeVerified(doc *model.Context, out io.Writer, env *sanitize.Env) (err er
 	}
 	defer os.Remove(tmp.Name())
 	defer tmp.Close()
-	if err := api.WriteContext(doc, tmp); err != nil {
+	bw := bufio.NewWriter(tmp)
+	doc.Write.Writer = bw
+	if err := pdfcpu.WriteContext(doc); err != nil {
 		return sanitize.Reject(sanitize.ReasonMalformed, "writing PDF: %v", firstLine(err))
+	}
+	if err := bw.Flush(); err != nil {
+		return err
 	}
 	size, err := tmp.Seek(0, io.SeekCurrent)
 	if err != nil {

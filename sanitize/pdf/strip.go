@@ -65,6 +65,11 @@ func (s *stripper) drop(d types.Dict, key string, kind sanitize.RemovalKind, nr 
 }
 
 func (s *stripper) dict(nr int, d types.Dict, depth int) {
+	// A JavaScript action's own /JS is removed with it; the removal was
+	// counted where the action was held, so it is not counted twice.
+	if typ, _ := name(d["S"]); typ == "JavaScript" && s.apply {
+		delete(d, "JS")
+	}
 	// Keys that are active content wherever they appear.
 	for key, kind := range map[string]sanitize.RemovalKind{
 		"AA":            sanitize.RemovedAdditionalAct,
