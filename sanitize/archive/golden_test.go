@@ -2,13 +2,13 @@ package archive
 
 import (
 	"encoding/json"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
 	"golang.org/x/text/encoding/japanese"
 
+	"github.com/kakehashi/kakehashi/internal/testtool"
 	"github.com/kakehashi/kakehashi/sanitize"
 )
 
@@ -38,30 +38,12 @@ func TestGoldenReport(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	checkGolden(t, "mixed-report.golden", append(got, '\n'))
+	testtool.Golden(t, filepath.Join("testdata", "mixed-report.golden"), append(got, '\n'), *update)
 }
 
 func blank(rep *sanitize.Report) {
 	rep.InputSHA256, rep.OutputSHA256, rep.InputSize, rep.OutputSize = "", "", 0, 0
 	for _, m := range rep.Members {
 		blank(m.Report)
-	}
-}
-
-func checkGolden(t *testing.T, name string, got []byte) {
-	t.Helper()
-	path := filepath.Join("testdata", name)
-	if *update {
-		if err := os.WriteFile(path, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run with -update to create it)", err)
-	}
-	if string(got) != string(want) {
-		t.Errorf("%s differs (run with -update if intended):\n%s", path, got)
 	}
 }

@@ -24,25 +24,6 @@ const corpusDir = "/usr/share/clamav-testfiles"
 
 var update = flag.Bool("update", false, "rewrite testdata/*.golden")
 
-// checkGolden compares got with testdata/name, or rewrites it with -update.
-func checkGolden(t *testing.T, name string, got []byte) {
-	t.Helper()
-	path := filepath.Join("testdata", name)
-	if *update {
-		if err := os.WriteFile(path, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run with -update to create it)", err)
-	}
-	if string(got) != string(want) {
-		t.Errorf("%s differs from the verdicts now (run with -update if the change is intended):\n--- want\n%s\n--- got\n%s", path, want, got)
-	}
-}
-
 func sandboxConfig() sandbox.Config {
 	return sandbox.Config{Policy: sanitize.DefaultPolicy(), Limits: sanitize.DefaultLimits(), NewEngine: NewEngine}
 }
@@ -96,7 +77,7 @@ func TestClamavTestfilesCorpus(t *testing.T) {
 			t.Logf("%-24s %-9s %s → %s, removed %v", name, rep.Verdict, rep.Type, rep.OutputType, rep.Totals())
 		}
 	}
-	checkGolden(t, "clamav-testfiles.golden", []byte(golden.String()))
+	testtool.Golden(t, filepath.Join("testdata", "clamav-testfiles.golden"), []byte(golden.String()), *update)
 	if len(accepted) == 0 {
 		t.Fatal("nothing in the corpus was accepted: the checks below would prove nothing")
 	}

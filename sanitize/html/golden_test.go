@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/kakehashi/kakehashi/internal/testtool"
 	"github.com/kakehashi/kakehashi/sanitize"
 )
 
@@ -36,17 +37,5 @@ func TestGoldenReports(t *testing.T) {
 			fmt.Fprintf(&sb, "  removed %s at %q ×%d\n", rm.Kind, rm.Location, rm.Count)
 		}
 	}
-	golden := filepath.Join("testdata", "reports.golden")
-	if *update {
-		if err := os.WriteFile(golden, []byte(sb.String()), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	want, err := os.ReadFile(golden)
-	if err != nil {
-		t.Fatalf("missing golden file (run with -update): %v", err)
-	}
-	if sb.String() != string(want) {
-		t.Errorf("reports changed:\n%s\nwant:\n%s", sb.String(), want)
-	}
+	testtool.Golden(t, filepath.Join("testdata", "reports.golden"), []byte(sb.String()), *update)
 }
