@@ -16,6 +16,7 @@ import (
 
 	"github.com/kakehashi/kakehashi/sanitize"
 	"github.com/kakehashi/kakehashi/sanitize/engine"
+	"github.com/kakehashi/kakehashi/sanitize/text"
 )
 
 // writeMixedZip writes a ZIP of about size bytes to path: half text members
@@ -84,7 +85,7 @@ func BenchmarkZip(b *testing.B) {
 			}
 			defer f.Close()
 			e := &engine.Engine{Formats: map[sanitize.Family]sanitize.Sanitizer{
-				sanitize.FamilyArchive: &Sanitizer{}, sanitize.FamilyText: textCopier{},
+				sanitize.FamilyArchive: &Sanitizer{}, sanitize.FamilyText: &text.Sanitizer{},
 			}, TempDir: b.TempDir()}
 			peak := watchHeap()
 			b.SetBytes(int64(size))

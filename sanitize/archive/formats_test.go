@@ -62,7 +62,7 @@ func gz(t testing.TB, name string, data []byte) []byte {
 }
 
 func TestTar(t *testing.T) {
-	good := []tarEntry{{name: "dir/", flag: tar.TypeDir}, {name: "dir/a.txt", body: "alpha\n"}, {name: "b.txt", body: "beta MACRO\n"}}
+	good := []tarEntry{{name: "dir/", flag: tar.TypeDir}, {name: "dir/a.txt", body: "alpha\n"}, {name: "b.txt", body: "beta \u202e\n"}}
 	cases := []struct {
 		name    string
 		entries []tarEntry

@@ -21,7 +21,7 @@ func TestGoldenReport(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	inner := buildZip(t, entry{name: "inner.txt", body: "MACRO inside\n"}, entry{name: "setup.exe", body: "MZ" + strings.Repeat("\x00", 100)})
+	inner := buildZip(t, entry{name: "inner.txt", body: "\u202e inside\n"}, entry{name: "setup.exe", body: "MZ" + strings.Repeat("\x00", 100)})
 	data := buildZip(t,
 		entry{name: "docs/", dir: true},
 		entry{name: `docs\a.txt`, body: "alpha\n"},

@@ -15,31 +15,14 @@ import (
 
 	"github.com/kakehashi/kakehashi/sanitize"
 	"github.com/kakehashi/kakehashi/sanitize/engine"
+	"github.com/kakehashi/kakehashi/sanitize/text"
 )
-
-// textCopier stands in for sanitize/text (written in parallel): it copies
-// text and "removes" the word MACRO, so that member removals can be seen in
-// the archive's report.
-type textCopier struct{}
-
-func (textCopier) Sanitize(_ context.Context, in sanitize.Input, out io.Writer, env *sanitize.Env, rep *sanitize.Report) error {
-	b, err := io.ReadAll(in.Reader())
-	if err != nil {
-		return err
-	}
-	if n := bytes.Count(b, []byte("MACRO")); n > 0 {
-		rep.Remove(sanitize.RemovedScript, env.Loc("body"), n)
-		b = bytes.ReplaceAll(b, []byte("MACRO"), nil)
-	}
-	_, err = out.Write(b)
-	return err
-}
 
 func testEngine(l sanitize.Limits, p sanitize.Policy) *engine.Engine {
 	return &engine.Engine{
 		Formats: map[sanitize.Family]sanitize.Sanitizer{
 			sanitize.FamilyArchive: &Sanitizer{},
-			sanitize.FamilyText:    textCopier{},
+			sanitize.FamilyText:    &text.Sanitizer{},
 		},
 		Limits: l,
 		Policy: p,
