@@ -15,6 +15,7 @@ test_pkgs=(
   imagemagick                        # SVG renders
   python3-olefile python3-msoffcrypto-tool  # OLE structure and Office decryption cross-checks
   yara
+  clamav-daemon c-icap libc-icap-mod-virus-scan  # scan: real clamd and c-icap peers (tests start their own on loopback)
 )
 bench_pkgs=(mupdf-tools mat2 hyperfine time)
 
