@@ -126,6 +126,9 @@ type Transfers interface {
 	File(id string) (*kakehashi.File, error)
 	Files(transferID string) ([]kakehashi.File, error)
 	UpdateFile(f *kakehashi.File) error
+	// BlobReferenced reports whether any file record names the blob, as an
+	// original or as a sanitized copy.
+	BlobReferenced(blobID string) (bool, error)
 }
 
 // ApprovalFilter selects approvals for listing.

@@ -164,3 +164,9 @@ func (t *tx) UpdateFile(f *kakehashi.File) error {
 		f.Report, f.Scans, boolInt(f.OriginalRelease), f.OriginalBlob, f.ID)
 	return mustAffect(res, err, store.ErrNotFound)
 }
+
+func (t *tx) BlobReferenced(blobID string) (bool, error) {
+	var n int
+	err := t.row(`SELECT count(*) FROM files WHERE original_blob = ? OR sanitized_blob = ?`, blobID, blobID).Scan(&n)
+	return n > 0, err
+}
