@@ -29,6 +29,11 @@ var version = "dev"
 var usage = `kakehashi — 架け橋 secure exchange gateway
 
 使い方 / usage:
+  kakehashi quickstart [--dir DIR]      run everything on this machine (demo users)
+  kakehashi serve --config FILE         run the gateway
+  kakehashi user add|list|reset ...     manage accounts (the first admin only here)
+  kakehashi audit verify                check the audit log's hash chain
+  kakehashi check-config --config FILE  validate a config and print the flow table
   kakehashi sanitize [options] IN OUT   無害化 (CDR) of a file or a directory
   kakehashi version                     print the version
 
@@ -54,6 +59,16 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	switch args[0] {
 	case "sanitize":
 		return runSanitize(ctx, args[1:], stdout, stderr)
+	case "serve":
+		return runServe(ctx, args[1:], stdout, stderr)
+	case "quickstart":
+		return runQuickstart(ctx, args[1:], stdout, stderr)
+	case "user":
+		return runUser(ctx, args[1:], stdout, stderr)
+	case "audit":
+		return runAudit(ctx, args[1:], stdout, stderr)
+	case "check-config":
+		return runCheckConfig(ctx, args[1:], stdout, stderr)
 	case "version", "--version", "-version":
 		fmt.Fprintln(stdout, "kakehashi", version)
 		return exitOK
