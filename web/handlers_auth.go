@@ -41,7 +41,11 @@ func safeNext(next string) string {
 }
 
 func (s *Server) loginForm(w http.ResponseWriter, r *http.Request) {
-	s.render(w, r, http.StatusOK, "login.html", map[string]any{"Next": safeNext(r.URL.Query().Get("next"))})
+	data := map[string]any{"Next": safeNext(r.URL.Query().Get("next"))}
+	if r.URL.Query().Get("signedout") != "" {
+		data["Flash"] = "サインアウトしました / you have signed out"
+	}
+	s.render(w, r, http.StatusOK, "login.html", data)
 }
 
 func (s *Server) login(w http.ResponseWriter, r *http.Request) {
@@ -95,7 +99,7 @@ func (s *Server) logout(w http.ResponseWriter, r *http.Request) {
 		s.cfg.Accounts.SignOut(r.Context(), sess, s.clientIP(r))
 	}
 	s.clearSessionCookie(w)
-	http.Redirect(w, r, "/login", http.StatusSeeOther)
+	http.Redirect(w, r, "/login?signedout=1", http.StatusSeeOther)
 }
 
 // prefs stores the language and accessibility choice in cookies, so they

@@ -88,3 +88,27 @@ func TestSafeNext(t *testing.T) {
 		}
 	}
 }
+
+// TestSensitiveRoutesNeedRoles pins who may reach the powerful routes, so
+// dropping a role from the table is a failing test, not a quiet change
+// (the authorisation matrix checks the server obeys the table; this checks
+// the table).
+func TestSensitiveRoutesNeedRoles(t *testing.T) {
+	need := map[string]kakehashi.Role{
+		"/audit": kakehashi.RoleAuditor, "/api/v1/audit": kakehashi.RoleAuditor,
+		"/admin": kakehashi.RoleAdmin, "/api/v1/exemptions": kakehashi.RoleAdmin,
+		"/approvals": kakehashi.RoleApprover, "/api/v1/approvals": kakehashi.RoleApprover, "/delegations": kakehashi.RoleApprover,
+	}
+	for _, r := range Routes() {
+		for prefix, role := range need {
+			if r.Path == prefix || strings.HasPrefix(r.Path, prefix+"/") {
+				if !slices.Equal(r.Roles, []kakehashi.Role{role}) || !slices.Equal(r.Zones, []kakehashi.Zone{kakehashi.ZoneLGWAN}) {
+					t.Errorf("%s %s: roles %v zones %v, want only %s on lgwan", r.Method, r.Path, r.Roles, r.Zones, role)
+				}
+			}
+		}
+		if r.Method == "POST" && r.Path == "/api/v1/users" && !slices.Equal(r.Roles, []kakehashi.Role{kakehashi.RoleAdmin}) {
+			t.Errorf("POST /api/v1/users: roles %v, want admin", r.Roles)
+		}
+	}
+}
