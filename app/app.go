@@ -218,7 +218,14 @@ func (g *Gateway) Run(ctx context.Context) error {
 	} else if n > 0 {
 		g.Log.Info("removed blobs of uploads cut off by a previous stop", "count", n)
 	}
+	// One process owns the SQLite database, so no lease can belong to a
+	// live worker: jobs cut off by a crash resume at once.
 	if err := g.Store.Update(ctx, func(tx store.Tx) error {
+		if n, err := tx.ReleaseLeases(); err != nil {
+			return err
+		} else if n > 0 {
+			g.Log.Info("resuming jobs interrupted by the previous stop", "count", n)
+		}
 		_, err := tx.Enqueue(exchange.JobSweep, "", time.Now())
 		return err
 	}); err != nil {

@@ -179,6 +179,10 @@ type Jobs interface {
 	// Fail ends the job for good (it is kept for the operator).
 	Fail(id string, reason string) error
 	CountJobs() (due int, failed int, err error)
+	// ReleaseLeases makes every leased job claimable now. Only for a store
+	// one process owns (SQLite): at start, no lease can belong to a live
+	// worker, so a job cut off by a crash need not wait for its lease.
+	ReleaseLeases() (int, error)
 }
 
 // Audit appends and reads the audit log. Append never changes a stored

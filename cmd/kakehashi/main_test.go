@@ -6,8 +6,10 @@ import (
 	"context"
 	"encoding/json"
 	"os"
+	"os/signal"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
 
 	"github.com/kakehashi/kakehashi/sanitize"
@@ -18,6 +20,13 @@ import (
 func TestMain(m *testing.M) {
 	// The test binary is the sandbox child too, as kakehashi is in production.
 	sandbox.MaybeChild(formats.NewEngine)
+	// And it is the gateway process the crash test kills and restarts.
+	if cfg := os.Getenv("KAKEHASHI_TEST_SERVE"); cfg != "" {
+		ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+		code := run(ctx, []string{"serve", "--config", cfg}, os.Stdout, os.Stderr)
+		stop()
+		os.Exit(code)
+	}
 	os.Exit(m.Run())
 }
 

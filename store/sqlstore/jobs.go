@@ -59,3 +59,12 @@ func (t *tx) CountJobs() (due int, failed int, err error) {
 	err = t.row(`SELECT coalesce(sum(state = ?), 0), coalesce(sum(state = ?), 0) FROM jobs`, jobReady, jobFailed).Scan(&due, &failed)
 	return due, failed, err
 }
+
+func (t *tx) ReleaseLeases() (int, error) {
+	res, err := t.exec(`UPDATE jobs SET lease_until = 0 WHERE state = ? AND lease_until > 0`, jobReady)
+	if err != nil {
+		return 0, err
+	}
+	n, err := res.RowsAffected()
+	return int(n), err
+}

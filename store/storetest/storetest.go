@@ -344,6 +344,20 @@ func testJobs(t *testing.T, s store.Store) {
 	if err != nil || j.LastErr != "scanner down" {
 		t.Fatalf("retried job %+v %v", j, err)
 	}
+	// A restarted single-process gateway frees the leases of its past life.
+	if _, err := claim(t0.Add(3*time.Minute + 30*time.Second)); !store.IsNotFound(err) {
+		t.Fatalf("claim while leased: %v", err)
+	}
+	update(t, s, func(tx store.Tx) error {
+		n, err := tx.ReleaseLeases()
+		if n != 1 {
+			t.Errorf("ReleaseLeases = %d, want 1", n)
+		}
+		return err
+	})
+	if j, err := claim(t0.Add(3*time.Minute + 30*time.Second)); err != nil || j.ID != id {
+		t.Fatalf("claim after ReleaseLeases: %+v %v", j, err)
+	}
 	update(t, s, func(tx store.Tx) error { return tx.Complete(id) })
 	s.View(context.Background(), func(tx store.Tx) error {
 		due, failed, err := tx.CountJobs()
