@@ -18,6 +18,7 @@ import (
 	"github.com/kakehashi/kakehashi"
 	"github.com/kakehashi/kakehashi/app/apptest"
 	"github.com/kakehashi/kakehashi/audit"
+	"github.com/kakehashi/kakehashi/blob"
 	"github.com/kakehashi/kakehashi/config"
 	"github.com/kakehashi/kakehashi/store"
 )
@@ -375,4 +376,37 @@ func apiPost(t *testing.T, url, token, body string) int {
 	}
 	resp.Body.Close()
 	return resp.StatusCode
+}
+
+func TestRetentionExpiresTransfers(t *testing.T) {
+	o := newOffice(t, func(c *config.Config) { c.Exchange.InboundRetention = config.Duration(time.Second) })
+	sender := o.g.Client(kakehashi.ZoneInternet)
+	sender.Login(o.clerk)
+	_, loc, _ := upload(t, sender, url.Values{"to": {o.recipient.ID}}, map[string][]byte{"memo.txt": []byte("期限付き\n")})
+	id := transferID(t, loc)
+	o.g.WaitState(id, kakehashi.StateAvailable)
+	f := fileIDs(t, o.g, id)[0]
+	time.Sleep(1100 * time.Millisecond) // past the one-second retention
+	if n, err := o.g.Exchange.Sweep(context.Background()); err != nil || n != 1 {
+		t.Fatalf("Sweep = %d, %v", n, err)
+	}
+	o.g.WaitState(id, kakehashi.StateExpired)
+	for _, b := range []string{f.OriginalBlob, f.SanitizedBlob} {
+		if r, err := o.g.Blobs.Open(context.Background(), blob.ID(b)); err == nil {
+			r.Close()
+			t.Errorf("blob %s survived expiry", b)
+		}
+	}
+	lg := o.g.Client(kakehashi.ZoneLGWAN)
+	lg.Login(o.recipient)
+	if code, _, _ := download(t, lg, "/files/"+f.ID+"/sanitized"); code != http.StatusNotFound {
+		t.Errorf("download after expiry: %d, want 404", code)
+	}
+	var expired int
+	o.g.Store.View(context.Background(), func(tx store.Tx) error {
+		return tx.ListAudit(store.AuditFilter{Object: id, Action: audit.Expired}, func(*kakehashi.AuditEvent) error { expired++; return nil })
+	})
+	if expired != 1 {
+		t.Errorf("%d expiry events, want 1", expired)
+	}
 }
