@@ -47,3 +47,4 @@ bench-peers: build
 # Regenerates the reference pages from the code (tests fail when they drift).
 docs:
 	$(GO) test ./sanitize -run TestReferenceDocs -update
+	$(GO) test ./config -run TestConfigDocs -update

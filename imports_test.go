@@ -19,6 +19,15 @@ var importRules = []struct {
 	{"sanitize", []string{"/store", "/blob", "/web", "/app", "/auth", "/audit"},
 		"engines are pure: no storage, no transports, no services"},
 	{".", []string{"/"}, "the root package is vocabulary only and depends on nothing in the module"},
+	{"exchange", []string{"net/http", "database/sql", "/web", "/store/sqlstore", "/app"}, "domain services know no transport and no SQL"},
+	{"approval", []string{"net/http", "database/sql", "/web", "/store/sqlstore", "/app"}, "domain services know no transport and no SQL"},
+	{"account", []string{"net/http", "database/sql", "/web", "/store/sqlstore", "/app"}, "domain services know no transport and no SQL"},
+	{"audit", []string{"net/http", "database/sql", "/web", "/store/sqlstore", "/app"}, "domain services know no transport and no SQL"},
+	{"queue", []string{"net/http", "database/sql", "/web", "/store/sqlstore", "/app"}, "domain services know no transport and no SQL"},
+	{"auth", []string{"net/http", "database/sql", "/store", "/web", "/app"}, "authentication primitives are pure"},
+	{"web", []string{"database/sql", "/store/sqlstore", "/app", "/blob/localfs"}, "the transport reaches storage only through the store contract"},
+	{"store", []string{"net/http", "/web", "/app", "/exchange"}, "persistence knows nothing above it"},
+	{"blob", []string{"net/http", "database/sql", "/store", "/web", "/app"}, "blob stores hold bytes, nothing else"},
 }
 
 type listedPackage struct {

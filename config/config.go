@@ -56,10 +56,11 @@ type Listener struct {
 	// Host names clients use; other Host headers are refused. Empty
 	// accepts any (only sensible on loopback).
 	Hosts []string `toml:"hosts"`
-	// TLS certificate and key files (PEM). Without them the listener
-	// speaks plain HTTP: only behind a TLS-terminating proxy or on loopback.
+	// TLS certificate file (PEM). Without one the listener speaks plain
+	// HTTP: only behind a TLS-terminating proxy or on loopback.
 	TLSCert string `toml:"tls_cert"`
-	TLSKey  string `toml:"tls_key"`
+	// TLS private key file (PEM) for tls_cert.
+	TLSKey string `toml:"tls_key"`
 	// Proxies (CIDR) whose X-Forwarded-For is trusted for the client address.
 	TrustedProxies []string `toml:"trusted_proxies"`
 }

@@ -84,7 +84,11 @@ func StructFields(dir, typeName string, def any) ([]Field, error) {
 
 func tomlType(t reflect.Type) string {
 	switch {
-	case t.String() == "time.Duration":
+	case t.Kind() == reflect.Struct:
+		return "table (section below)"
+	case t.Kind() == reflect.Slice && t.Elem().Kind() == reflect.Struct:
+		return "array of tables (section below)"
+	case t.String() == "time.Duration", t.Name() == "Duration":
 		return "duration (\"90s\", \"5m\")"
 	case t.Kind() == reflect.Slice:
 		return "list of " + tomlType(t.Elem())
@@ -97,6 +101,12 @@ func tomlType(t reflect.Type) string {
 }
 
 func tomlValue(v reflect.Value) string {
+	if k := v.Kind(); k == reflect.Struct || k == reflect.Slice && v.Type().Elem().Kind() == reflect.Struct {
+		return "—"
+	}
+	if s, ok := v.Interface().(fmt.Stringer); ok && v.Type().Name() == "Duration" {
+		return fmt.Sprintf("%q", s.String())
+	}
 	if v.Type().String() == "time.Duration" {
 		return fmt.Sprintf("%q", v.Interface())
 	}
