@@ -76,7 +76,6 @@ func upload(t *testing.T, c *apptest.Client, fields url.Values, files map[string
 }
 
 var idRE = regexp.MustCompile(`/transfers/([a-z2-7]{26})`)
-var fileRE = regexp.MustCompile(`/files/([a-z2-7]{26})/(sanitized|original)`)
 
 func transferID(t *testing.T, loc string) string {
 	t.Helper()

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/kakehashi/kakehashi"
+	"github.com/kakehashi/kakehashi/auth"
 	"github.com/kakehashi/kakehashi/i18n"
 )
 
@@ -99,8 +100,18 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name
 	if !ok {
 		panic("web: no template " + name)
 	}
-	p := page{Lang: i18n.Lang(langOf(r)), A11y: a11yOf(r), Zone: s.cfg.Zone, Data: data, Path: r.URL.RequestURI(),
-		CSRF: func(action string) string { return s.csrfField(w, r, action) }}
+	// One secret for every form of the page: before sign-in the first call
+	// sets a fresh pre-sign-in cookie, and a second fresh one would replace
+	// it, leaving the earlier forms (the display and language switches in
+	// the header) with tokens that no longer verify.
+	var secret []byte
+	csrf := func(action string) string {
+		if secret == nil {
+			secret = s.csrfSecret(w, r)
+		}
+		return auth.CSRFToken(secret, action)
+	}
+	p := page{Lang: i18n.Lang(langOf(r)), A11y: a11yOf(r), Zone: s.cfg.Zone, Data: data, Path: r.URL.RequestURI(), CSRF: csrf}
 	if sess := sessionOf(r); sess != nil && sess.MFADone {
 		p.User = sess.User
 	}

@@ -66,11 +66,6 @@ func (s *Server) csrfSecret(w http.ResponseWriter, r *http.Request) []byte {
 	return []byte(v)
 }
 
-// csrfField is the hidden form value for a POST to action.
-func (s *Server) csrfField(w http.ResponseWriter, r *http.Request, action string) string {
-	return auth.CSRFToken(s.csrfSecret(w, r), action)
-}
-
 // csrfOK checks the token of a form POST. Tokens are bound to the form's
 // action path as well as to the session, so a token leaked from one form
 // does not work for another.
