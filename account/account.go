@@ -46,6 +46,9 @@ func New(s Service) *Service {
 	if s.Now == nil {
 		s.Now = time.Now
 	}
+	if s.Issuer == "" {
+		s.Issuer = "Kakehashi"
+	}
 	if s.Log == nil {
 		s.Log = slog.Default()
 	}

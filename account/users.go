@@ -184,10 +184,27 @@ func (s *Service) ConfirmTOTP(ctx context.Context, sess *Session, ip, secret, co
 	})
 }
 
-// CreateAPIToken issues a bearer token for the REST API, valid in the
-// session's zone, for scopes the caller names, for ttl. The token is shown
-// once.
-func (s *Service) CreateAPIToken(ctx context.Context, sess *Session, ip, name string, scopes []string, ttl time.Duration, known []string) (string, error) {
+// TokenRequest describes an API token to issue.
+type TokenRequest struct {
+	Name   string
+	Scopes []string
+	// Zone is the listener zone the token works on; "" means the zone of
+	// the issuing session. Tokens are issued on LGWAN, also for systems
+	// that hand inbound files over on the internet side.
+	Zone kakehashi.Zone
+	TTL  time.Duration // 0: 90 days; at most a year
+}
+
+// CreateAPIToken issues a bearer token for the REST API with scopes from
+// known. The token is shown once; only its hash is stored.
+func (s *Service) CreateAPIToken(ctx context.Context, sess *Session, ip string, req TokenRequest, known []string) (string, error) {
+	name, scopes, ttl, zone := req.Name, req.Scopes, req.TTL, req.Zone
+	if zone == "" {
+		zone = sess.Zone
+	}
+	if zone != kakehashi.ZoneInternet && zone != kakehashi.ZoneLGWAN {
+		return "", kakehashi.Errorf(kakehashi.EINVALID, "ゾーンが不正です / unknown zone")
+	}
 	if name == "" || len(name) > 100 || len(scopes) == 0 {
 		return "", kakehashi.Errorf(kakehashi.EINVALID, "名前と権限を指定してください / give a name and at least one scope")
 	}
@@ -204,12 +221,12 @@ func (s *Service) CreateAPIToken(ctx context.Context, sess *Session, ip, name st
 	rand.Read(secret)
 	now := s.Now()
 	err := s.Store.Update(ctx, func(tx store.Tx) error {
-		if err := tx.CreateSession(&store.Session{TokenHash: stored, UserID: sess.UserID, Zone: sess.Zone, API: true, Name: name, Scopes: scopes,
+		if err := tx.CreateSession(&store.Session{TokenHash: stored, UserID: sess.UserID, Zone: zone, API: true, Name: name, Scopes: scopes,
 			CSRFSecret: secret, MFADone: true, Created: now, Expires: now.Add(ttl)}); err != nil {
 			return err
 		}
 		_, err := audit.Record(tx, now, audit.Event{Actor: sess.UserID, Zone: sess.Zone, IP: ip, Action: audit.TokenCreated, Object: sess.UserID,
-			Detail: map[string]any{"name": name, "scopes": scopes, "expires": now.Add(ttl)}})
+			Detail: map[string]any{"name": name, "scopes": scopes, "zone": zone, "expires": now.Add(ttl)}})
 		return err
 	})
 	return token, err

@@ -111,7 +111,7 @@ func hasAny(u *kakehashi.User, roles []kakehashi.Role) bool {
 
 func apiTokenFor(t *testing.T, g *apptest.Gateway, sess *account.Session) string {
 	t.Helper()
-	token, err := g.Accounts.CreateAPIToken(context.Background(), sess, "127.0.0.1", "matrix", web.Scopes, time.Hour, web.Scopes)
+	token, err := g.Accounts.CreateAPIToken(context.Background(), sess, "127.0.0.1", account.TokenRequest{Name: "matrix", Scopes: web.Scopes, TTL: time.Hour}, web.Scopes)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -166,7 +166,7 @@ func TestInboundMacroDocumentAndOriginalRelease(t *testing.T) {
 	if code, _, _ := download(t, lg, "/files/"+f.ID+"/original"); code != http.StatusForbidden {
 		t.Errorf("original before release: %d, want 403", code)
 	}
-	status, loc, body = lg.Post("/transfers/"+id, "/files/"+f.ID+"/release", url.Values{"reason": {"マクロの動作確認のため"}})
+	status, _, body = lg.Post("/transfers/"+id, "/files/"+f.ID+"/release", url.Values{"reason": {"マクロの動作確認のため"}})
 	if status != http.StatusSeeOther {
 		t.Fatalf("request release: %d %s", status, body)
 	}

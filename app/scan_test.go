@@ -85,4 +85,3 @@ func TestMultiScan(t *testing.T) {
 		}
 	})
 }
-

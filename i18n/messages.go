@@ -104,6 +104,7 @@ var messages = map[string][2]string{
 	"account.tokens":                 {"APIトークン", "API tokens"},
 	"account.token.name":             {"用途", "Purpose"},
 	"account.token.scopes":           {"権限", "Scopes"},
+	"account.token.zone":             {"使う側（インターネット側の連携システムからファイルを渡す場合はインターネット接続系）", "Where it is used (internet side for systems that hand inbound files over)"},
 	"account.token.create":           {"発行", "Create"},
 	"account.token.shown":            {"このトークンは一度だけ表示されます。控えてください。", "This token is shown only once. Keep it now."},
 	"audit.title":                    {"監査ログ", "Audit log"},

@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/kakehashi/kakehashi"
+	"github.com/kakehashi/kakehashi/account"
 )
 
 func (s *Server) account(w http.ResponseWriter, r *http.Request) {
@@ -47,7 +48,8 @@ func (s *Server) enrollTOTP(w http.ResponseWriter, r *http.Request) {
 func (s *Server) createToken(w http.ResponseWriter, r *http.Request) {
 	r.Body = http.MaxBytesReader(w, r.Body, 64<<10)
 	r.ParseForm()
-	token, err := s.cfg.Accounts.CreateAPIToken(r.Context(), sessionOf(r), s.clientIP(r), strings.TrimSpace(r.PostFormValue("name")), r.PostForm["scope"], 0, Scopes)
+	token, err := s.cfg.Accounts.CreateAPIToken(r.Context(), sessionOf(r), s.clientIP(r), account.TokenRequest{
+		Name: strings.TrimSpace(r.PostFormValue("name")), Scopes: r.PostForm["scope"], Zone: kakehashi.Zone(r.PostFormValue("zone"))}, Scopes)
 	if err != nil {
 		s.renderAccount(w, r, statusOf[kakehashi.ErrorCode(err)], map[string]any{"Error": errMessage(err)})
 		return

@@ -256,5 +256,5 @@ func (g *Gateway) APIToken(u *User, zone kakehashi.Zone) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	return g.Accounts.CreateAPIToken(context.Background(), sess, "127.0.0.1", "test", web.Scopes, time.Hour, web.Scopes)
+	return g.Accounts.CreateAPIToken(context.Background(), sess, "127.0.0.1", account.TokenRequest{Name: "test", Scopes: web.Scopes, TTL: time.Hour}, web.Scopes)
 }
