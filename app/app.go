@@ -300,6 +300,14 @@ func (g *Gateway) Close() error {
 	return errors.Join(errs...)
 }
 
+// MetricsURL returns the URL of /metrics, or "" when disabled.
+func (g *Gateway) MetricsURL() string {
+	if g.metricsLn == nil {
+		return ""
+	}
+	return "http://" + g.metricsLn.Addr().String() + "/metrics"
+}
+
 // URL returns the base URL of the zone's listener.
 func (g *Gateway) URL(zone kakehashi.Zone) string {
 	return "http://" + g.Listeners[zone].Addr().String()

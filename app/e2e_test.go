@@ -75,6 +75,8 @@ func upload(t *testing.T, c *apptest.Client, fields url.Values, files map[string
 	return resp.StatusCode, resp.Header.Get("Location"), string(b)
 }
 
+var approvalFormRE = regexp.MustCompile(`action="/approvals/([a-z2-7]{26})"`)
+
 var idRE = regexp.MustCompile(`/transfers/([a-z2-7]{26})`)
 
 func transferID(t *testing.T, loc string) string {

@@ -175,7 +175,13 @@ func (s *Service) Decide(ctx context.Context, sub kakehashi.Subject, req DecideR
 				return err
 			}
 		}
-		_, err = tx.Enqueue(JobNotify, a.ID, now)
+		// The requester hears the outcome: an outbound transfer's own
+		// notice says approved or rejected; a release has the approval's.
+		ref := a.ID
+		if a.Kind == kakehashi.ApproveOutbound {
+			ref = t.ID
+		}
+		_, err = tx.Enqueue(JobNotify, ref, now)
 		return err
 	})
 	if err == nil {
