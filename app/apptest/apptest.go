@@ -181,7 +181,6 @@ func (c *Client) Get(path string) (int, string) {
 	return resp.StatusCode, string(b)
 }
 
-
 // CSRF loads page and returns the CSRF token of the form posting to action.
 func (c *Client) CSRF(page, action string) string {
 	c.T.Helper()
