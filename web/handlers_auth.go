@@ -33,9 +33,18 @@ func (s *Server) static(w http.ResponseWriter, r *http.Request) {
 
 // safeNext keeps a post-login redirect on this site: a path, never a URL
 // with a host or a scheme-relative "//evil".
+//
+// Browsers drop tabs and newlines from URLs and read a backslash as a
+// slash, so "/<TAB>/evil" and "/<BACKSLASH>evil" would leave the site: any control character or
+// backslash sends the user home instead.
 func safeNext(next string) string {
-	if !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.HasPrefix(next, "/\\") || strings.ContainsAny(next, "\r\n") {
+	if !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.ContainsRune(next, '\\') {
 		return "/"
+	}
+	for _, c := range next {
+		if c < 0x20 || c == 0x7f {
+			return "/"
+		}
 	}
 	return next
 }

@@ -81,7 +81,7 @@ func TestContentDisposition(t *testing.T) {
 
 func TestSafeNext(t *testing.T) {
 	for in, want := range map[string]string{
-		"/transfers/x": "/transfers/x", "//evil.example/": "/", "https://evil.example/": "/", "/\\evil": "/", "": "/", "/a\r\nSet-Cookie: x": "/",
+		"/transfers/x": "/transfers/x", "//evil.example/": "/", "https://evil.example/": "/", "/\\evil": "/", "": "/", "/a\r\nSet-Cookie: x": "/", "/\t/evil.example": "/", "/a\\b": "/",
 	} {
 		if got := safeNext(in); got != want {
 			t.Errorf("safeNext(%q) = %q, want %q", in, got, want)
