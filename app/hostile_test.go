@@ -18,7 +18,7 @@ func TestHostileNamesAndText(t *testing.T) {
 	sender.Login(o.clerk)
 	files := map[string][]byte{
 		`<img src=x onerror=alert(1)>.txt`: []byte("a\n"),
-		"../../etc/passwd":                  []byte("b\n"),
+		"../../etc/passwd":                 []byte("b\n"),
 		"請求書\u202Efdp.exe.txt":             []byte("c\n"),
 	}
 	_, loc, body := upload(t, sender, url.Values{"to": {o.recipient.ID}, "note": {`<script>alert("note")</script>`}}, files)

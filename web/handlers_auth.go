@@ -35,8 +35,8 @@ func (s *Server) static(w http.ResponseWriter, r *http.Request) {
 // with a host or a scheme-relative "//evil".
 //
 // Browsers drop tabs and newlines from URLs and read a backslash as a
-// slash, so "/<TAB>/evil" and "/<BACKSLASH>evil" would leave the site: any control character or
-// backslash sends the user home instead.
+// slash, so "/<TAB>/evil" and "/<BACKSLASH>evil" would leave the site:
+// any control character or backslash sends the user home instead.
 func safeNext(next string) string {
 	if !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.ContainsRune(next, '\\') {
 		return "/"
