@@ -26,9 +26,6 @@ type Service struct {
 	Params     auth.Params   // argon2id cost for new hashes
 	SessionTTL time.Duration // absolute lifetime of a browser session
 	Issuer     string        // shown in authenticator apps
-	// RequireMFA refuses sessions to users without a TOTP enrolment once
-	// they have changed their initial password (admin policy).
-	RequireMFA bool
 	Now        func() time.Time
 	Log        *slog.Logger
 
