@@ -224,16 +224,8 @@ func (s *Server) apiDecide(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	sess := sessionOf(r)
 	req := exchange.DecideRequest{ApprovalID: r.PathValue("id"), Approve: body.Approve, Comment: body.Comment}
-	if body.Password != "" {
-		if err := s.cfg.Accounts.Reauthenticate(r.Context(), sess, s.clientIP(r), body.Password); err != nil {
-			s.fail(w, r, err)
-			return
-		}
-		req.ReauthAt = sess.ReauthAt
-	}
-	out, err := s.cfg.Exchange.Decide(r.Context(), s.subject(r), req)
+	out, err := s.decideWith(r, req, body.Password)
 	if err != nil {
 		s.fail(w, r, err)
 		return

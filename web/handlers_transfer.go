@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/kakehashi/kakehashi"
+	"github.com/kakehashi/kakehashi/approval"
 	"github.com/kakehashi/kakehashi/exchange"
 	"github.com/kakehashi/kakehashi/i18n"
 	"github.com/kakehashi/kakehashi/sanitize"
@@ -329,16 +330,8 @@ func (s *Server) backToTransferOfFile(w http.ResponseWriter, r *http.Request, fi
 
 func (s *Server) decide(w http.ResponseWriter, r *http.Request) {
 	r.Body = http.MaxBytesReader(w, r.Body, 64<<10)
-	sess := sessionOf(r)
 	req := exchange.DecideRequest{ApprovalID: r.PathValue("id"), Approve: r.PostFormValue("decision") == "approve", Comment: strings.TrimSpace(r.PostFormValue("comment"))}
-	if pw := r.PostFormValue("password"); pw != "" {
-		if err := s.cfg.Accounts.Reauthenticate(r.Context(), sess, s.clientIP(r), pw); err != nil {
-			s.fail(w, r, err)
-			return
-		}
-		req.ReauthAt = sess.ReauthAt
-	}
-	out, err := s.cfg.Exchange.Decide(r.Context(), s.subject(r), req)
+	out, err := s.decideWith(r, req, r.PostFormValue("password"))
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -362,3 +355,16 @@ func (s *Server) delegate(w http.ResponseWriter, r *http.Request) {
 }
 
 func urlQuery(s string) string { return url.QueryEscape(s) }
+
+// decideWith records an approver's decision, first checking their password
+// when they gave one (a release of an original needs it).
+func (s *Server) decideWith(r *http.Request, req exchange.DecideRequest, password string) (*approval.Outcome, error) {
+	if password != "" {
+		sess := sessionOf(r)
+		if err := s.cfg.Accounts.Reauthenticate(r.Context(), sess, s.clientIP(r), password); err != nil {
+			return nil, err
+		}
+		req.ReauthAt = sess.ReauthAt
+	}
+	return s.cfg.Exchange.Decide(r.Context(), s.subject(r), req)
+}

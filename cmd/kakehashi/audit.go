@@ -19,26 +19,19 @@ func runAudit(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	}
 	fs := flag.NewFlagSet("audit verify", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	path := fs.String("config", "", "configuration file")
-	dir := fs.String("dir", "kakehashi-data", "data directory when no --config is given")
+	path, dir := adminFlags(fs)
 	if err := fs.Parse(args[1:]); err != nil {
 		return exitUsage
 	}
-	cfg, err := loadConfig(*path, *dir)
-	if err != nil {
-		fmt.Fprintln(stderr, "kakehashi:", err)
-		return exitUsage
-	}
-	db, _, err := openAccounts(ctx, cfg)
-	if err != nil {
-		fmt.Fprintln(stderr, "kakehashi:", err)
-		return exitInternal
+	db, _, code := openAdmin(ctx, *path, *dir, stderr)
+	if code != exitOK {
+		return code
 	}
 	defer db.Close()
 	var count int64
 	var head string
 	var problems []audit.Problem
-	err = db.View(ctx, func(tx store.Tx) (err error) {
+	err := db.View(ctx, func(tx store.Tx) (err error) {
 		count, head, problems, err = audit.Verify(tx)
 		return err
 	})

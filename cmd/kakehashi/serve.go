@@ -174,3 +174,24 @@ func userByName(ctx context.Context, st store.Store, name string) (*kakehashi.Us
 	}
 	return u, err
 }
+
+// adminFlags adds --config and --dir to a subcommand's flags.
+func adminFlags(fs *flag.FlagSet) (path, dir *string) {
+	return fs.String("config", "", "configuration file"), fs.String("dir", "kakehashi-data", "data directory when no --config is given")
+}
+
+// openAdmin loads the config and opens the store for an administrative
+// subcommand; on failure it prints why and returns the exit code.
+func openAdmin(ctx context.Context, path, dir string, stderr io.Writer) (*sqlstore.DB, *account.Service, int) {
+	cfg, err := loadConfig(path, dir)
+	if err != nil {
+		fmt.Fprintln(stderr, "kakehashi:", err)
+		return nil, nil, exitUsage
+	}
+	db, accounts, err := openAccounts(ctx, cfg)
+	if err != nil {
+		fmt.Fprintln(stderr, "kakehashi:", err)
+		return nil, nil, exitInternal
+	}
+	return db, accounts, exitOK
+}

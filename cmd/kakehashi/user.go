@@ -27,8 +27,7 @@ func runUser(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	}
 	fs := flag.NewFlagSet("user "+args[0], flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	path := fs.String("config", "", "configuration file")
-	dir := fs.String("dir", "kakehashi-data", "data directory when no --config is given")
+	path, dir := adminFlags(fs)
 	name := fs.String("name", "", "sign-in name")
 	display := fs.String("display", "", "full name")
 	email := fs.String("email", "", "e-mail address for notifications")
@@ -38,15 +37,9 @@ func runUser(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	if err := fs.Parse(args[1:]); err != nil {
 		return exitUsage
 	}
-	cfg, err := loadConfig(*path, *dir)
-	if err != nil {
-		fmt.Fprintln(stderr, "kakehashi:", err)
-		return exitUsage
-	}
-	db, accounts, err := openAccounts(ctx, cfg)
-	if err != nil {
-		fmt.Fprintln(stderr, "kakehashi:", err)
-		return exitInternal
+	db, accounts, code := openAdmin(ctx, *path, *dir, stderr)
+	if code != exitOK {
+		return code
 	}
 	defer db.Close()
 	cli := kakehashi.Subject{}
