@@ -7,6 +7,9 @@ package app
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -21,6 +24,7 @@ import (
 	"github.com/kakehashi/kakehashi"
 	"github.com/kakehashi/kakehashi/account"
 	"github.com/kakehashi/kakehashi/approval"
+	"github.com/kakehashi/kakehashi/audit"
 	"github.com/kakehashi/kakehashi/auth"
 	"github.com/kakehashi/kakehashi/blob/localfs"
 	"github.com/kakehashi/kakehashi/config"
@@ -226,7 +230,18 @@ func (g *Gateway) Run(ctx context.Context) error {
 		} else if n > 0 {
 			g.Log.Info("resuming jobs interrupted by the previous stop", "count", n)
 		}
-		_, err := tx.Enqueue(exchange.JobSweep, "", time.Now())
+		if _, err := tx.Enqueue(exchange.JobSweep, "", time.Now()); err != nil {
+			return err
+		}
+		// Each start records the effective configuration's digest, so a
+		// changed setting shows in the audit log as a changed digest.
+		cfgJSON, err := json.Marshal(g.Config)
+		if err != nil {
+			return err
+		}
+		sum := sha256.Sum256(cfgJSON)
+		_, err = audit.Record(tx, time.Now(), audit.Event{Actor: "system", Action: audit.Started,
+			Detail: map[string]any{"config_sha256": hex.EncodeToString(sum[:]), "model": g.Config.Model, "listeners": len(g.Config.Listeners), "scanners": len(g.Config.Scanners)}})
 		return err
 	}); err != nil {
 		return err

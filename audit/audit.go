@@ -51,6 +51,7 @@ const (
 	ExemptionSet    = "admin.exemption_created"
 	ExemptionDel    = "admin.exemption_deleted"
 	AuditExported   = "audit.exported"
+	Started         = "system.started" // with the effective configuration's digest
 )
 
 // Outcomes.
