@@ -59,6 +59,11 @@ type Transfer struct {
 	Reason      string   // outbound: why they leave LGWAN
 	Recipients  []string // inbound: user IDs who may download
 	RejectCode  string   // when State is rejected
+	// Via names the upload request an inbound transfer came through; the
+	// sender is then the requesting staff member and ExternalSender what
+	// the outside party typed about themself (unverified).
+	Via            string
+	ExternalSender string
 	Created     time.Time
 	Updated     time.Time
 	Expires     time.Time // when retention removes the files

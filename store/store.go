@@ -45,6 +45,7 @@ type Tx interface {
 	Approvals
 	Jobs
 	Audit
+	Shares
 }
 
 // Departments stores the organisation tree.
@@ -203,4 +204,49 @@ type AuditFilter struct {
 	AfterSeq     int64
 	Limit        int
 	Desc         bool
+}
+
+// ShareSecrets are a share's stored secrets: hashes only.
+type ShareSecrets struct {
+	TokenHash    string // SHA-256 of the link token
+	PasswordHash string // argon2id, "" without a password
+}
+
+// ShareSession is an outside party's session on one share's pages.
+type ShareSession struct {
+	TokenHash  string
+	ShareID    string
+	Email      string // the recipient address a code was verified for
+	PasswordOK bool
+	OTPOK      bool
+	Expires    time.Time
+}
+
+// Shares stores download links, their codes and sessions, and upload
+// requests.
+type Shares interface {
+	CreateShare(s *kakehashi.Share, sec ShareSecrets) error
+	Share(id string) (*kakehashi.Share, error)
+	ShareByToken(tokenHash string) (*kakehashi.Share, ShareSecrets, error)
+	ListShares(senderID string) ([]kakehashi.Share, error)
+	RevokeShare(id string) error
+	// CountShareDownload adds one download unless the limit is reached
+	// (ErrConflict), recording the first use.
+	CountShareDownload(id string, at time.Time) error
+	SetShareCode(shareID, email, codeHash string, expires time.Time) error
+	// ShareCode returns the code hash for email and counts one attempt.
+	ShareCode(shareID, email string) (codeHash string, expires time.Time, attempts int, err error)
+	DeleteShareCode(shareID, email string) error
+	CreateShareSession(s *ShareSession) error
+	ShareSession(tokenHash string) (*ShareSession, error)
+	UpdateShareSession(s *ShareSession) error
+
+	CreateUploadRequest(u *kakehashi.UploadRequest, tokenHash, codeHash string) error
+	UploadRequest(id string) (*kakehashi.UploadRequest, error)
+	UploadRequestByToken(tokenHash string) (*kakehashi.UploadRequest, string, error) // and the code hash
+	ListUploadRequests(requesterID string) ([]kakehashi.UploadRequest, error)
+	RevokeUploadRequest(id string) error
+	// CountUploadRequestFiles adds n received files unless that exceeds
+	// the request's limit (ErrConflict).
+	CountUploadRequestFiles(id string, n int) error
 }

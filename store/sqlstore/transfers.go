@@ -8,10 +8,10 @@ import (
 )
 
 func (t *tx) CreateTransfer(tr *kakehashi.Transfer) error {
-	_, err := t.exec(`INSERT INTO transfers (id, direction, state, sender_id, note, destination, reason, reject_code, created, updated, expires)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+	_, err := t.exec(`INSERT INTO transfers (id, direction, state, sender_id, note, destination, reason, reject_code, created, updated, expires, via, external_sender)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		tr.ID, string(tr.Direction), string(tr.State), tr.SenderID, tr.Note, tr.Destination, tr.Reason, tr.RejectCode,
-		nanos(tr.Created), nanos(tr.Updated), nanos(tr.Expires))
+		nanos(tr.Created), nanos(tr.Updated), nanos(tr.Expires), tr.Via, tr.ExternalSender)
 	if err != nil {
 		return mapErr(err)
 	}
@@ -23,13 +23,13 @@ func (t *tx) CreateTransfer(tr *kakehashi.Transfer) error {
 	return nil
 }
 
-const transferColumns = `id, direction, state, sender_id, note, destination, reason, reject_code, created, updated, expires`
+const transferColumns = `id, direction, state, sender_id, note, destination, reason, reject_code, created, updated, expires, via, external_sender`
 
 func (t *tx) scanTransfer(sc interface{ Scan(...any) error }) (*kakehashi.Transfer, error) {
 	var tr kakehashi.Transfer
 	var dir, state string
 	var created, updated, expires int64
-	if err := sc.Scan(&tr.ID, &dir, &state, &tr.SenderID, &tr.Note, &tr.Destination, &tr.Reason, &tr.RejectCode, &created, &updated, &expires); err != nil {
+	if err := sc.Scan(&tr.ID, &dir, &state, &tr.SenderID, &tr.Note, &tr.Destination, &tr.Reason, &tr.RejectCode, &created, &updated, &expires, &tr.Via, &tr.ExternalSender); err != nil {
 		return nil, mapErr(err)
 	}
 	tr.Direction, tr.State = kakehashi.Direction(dir), kakehashi.State(state)

@@ -31,6 +31,8 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		{"jobs-lease", testJobs},
 		{"audit-append-only", testAudit},
 		{"update-rolls-back-on-error", testRollback},
+		{"shares", testShares},
+		{"upload-requests", testUploadRequests},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -413,6 +415,94 @@ func testRollback(t *testing.T, s store.Store) {
 	s.View(context.Background(), func(tx store.Tx) error {
 		if _, err := tx.Department("d1"); !store.IsNotFound(err) {
 			t.Errorf("rolled-back department exists: %v", err)
+		}
+		return nil
+	})
+}
+
+func testShares(t *testing.T, s store.Store) {
+	a := mkUser(t, s, "a")
+	tr := mkTransfer(t, s, a, kakehashi.Outbound)
+	sh := &kakehashi.Share{ID: kakehashi.NewID(), TransferID: tr.ID, SenderID: a.ID, Recipients: []string{"x@example.co.jp", "y@example.co.jp"},
+		Expires: t0.Add(time.Hour), MaxDownloads: 2, RequireOTP: true, AllowedIPs: []string{"192.0.2.0/24"}, Created: t0}
+	update(t, s, func(tx store.Tx) error { return tx.CreateShare(sh, store.ShareSecrets{TokenHash: "tok", PasswordHash: "pw"}) })
+	s.View(context.Background(), func(tx store.Tx) error {
+		got, sec, err := tx.ShareByToken("tok")
+		if err != nil || got.ID != sh.ID || sec.PasswordHash != "pw" || !got.HasPassword || !got.RequireOTP || len(got.Recipients) != 2 || len(got.AllowedIPs) != 1 {
+			t.Errorf("ShareByToken: %+v %+v %v", got, sec, err)
+		}
+		if _, _, err := tx.ShareByToken("other"); !store.IsNotFound(err) {
+			t.Errorf("unknown token: %v", err)
+		}
+		return nil
+	})
+	for i := 0; i < 2; i++ {
+		update(t, s, func(tx store.Tx) error { return tx.CountShareDownload(sh.ID, t0.Add(time.Duration(i)*time.Minute)) })
+	}
+	if err := s.Update(context.Background(), func(tx store.Tx) error { return tx.CountShareDownload(sh.ID, t0) }); !errors.Is(err, store.ErrConflict) {
+		t.Errorf("third download of a two-download link: %v", err)
+	}
+	update(t, s, func(tx store.Tx) error { return tx.SetShareCode(sh.ID, "x@example.co.jp", "c1", t0.Add(10*time.Minute)) })
+	s.Update(context.Background(), func(tx store.Tx) error {
+		for want := 1; want <= 2; want++ {
+			hash, _, attempts, err := tx.ShareCode(sh.ID, "x@example.co.jp")
+			if err != nil || hash != "c1" || attempts != want {
+				t.Errorf("ShareCode #%d: %s %d %v", want, hash, attempts, err)
+			}
+		}
+		if _, _, _, err := tx.ShareCode(sh.ID, "y@example.co.jp"); !store.IsNotFound(err) {
+			t.Errorf("code never sent: %v", err)
+		}
+		return nil
+	})
+	update(t, s, func(tx store.Tx) error {
+		if err := tx.CreateShareSession(&store.ShareSession{TokenHash: "st", ShareID: sh.ID, Expires: t0.Add(time.Hour)}); err != nil {
+			return err
+		}
+		ss, err := tx.ShareSession("st")
+		if err != nil {
+			return err
+		}
+		ss.PasswordOK, ss.Email = true, "x@example.co.jp"
+		return tx.UpdateShareSession(ss)
+	})
+	update(t, s, func(tx store.Tx) error { return tx.RevokeShare(sh.ID) })
+	s.View(context.Background(), func(tx store.Tx) error {
+		got, _ := tx.Share(sh.ID)
+		if !got.Revoked || got.Downloads != 2 || !got.FirstUse.Equal(t0) || got.Usable(t0) {
+			t.Errorf("after two downloads and revoke: %+v", got)
+		}
+		ss, _ := tx.ShareSession("st")
+		if !ss.PasswordOK || ss.Email != "x@example.co.jp" {
+			t.Errorf("share session %+v", ss)
+		}
+		if l, _ := tx.ListShares(a.ID); len(l) != 1 {
+			t.Errorf("ListShares: %d", len(l))
+		}
+		return nil
+	})
+}
+
+func testUploadRequests(t *testing.T, s store.Store) {
+	a := mkUser(t, s, "a")
+	u := &kakehashi.UploadRequest{ID: kakehashi.NewID(), RequesterID: a.ID, Note: "見積書をお願いします", Expires: t0.Add(time.Hour), MaxFiles: 3, MaxBytes: 1 << 20, Created: t0}
+	update(t, s, func(tx store.Tx) error { return tx.CreateUploadRequest(u, "tok", "code") })
+	update(t, s, func(tx store.Tx) error { return tx.CountUploadRequestFiles(u.ID, 2) })
+	if err := s.Update(context.Background(), func(tx store.Tx) error { return tx.CountUploadRequestFiles(u.ID, 2) }); !errors.Is(err, store.ErrConflict) {
+		t.Errorf("going over max_files: %v", err)
+	}
+	s.View(context.Background(), func(tx store.Tx) error {
+		got, code, err := tx.UploadRequestByToken("tok")
+		if err != nil || code != "code" || !got.HasCode || got.Files != 2 || got.Note != u.Note || !got.Usable(t0) {
+			t.Errorf("UploadRequestByToken %+v %q %v", got, code, err)
+		}
+		return nil
+	})
+	update(t, s, func(tx store.Tx) error { return tx.RevokeUploadRequest(u.ID) })
+	s.View(context.Background(), func(tx store.Tx) error {
+		got, _ := tx.UploadRequest(u.ID)
+		if !got.Revoked || got.Usable(t0) {
+			t.Errorf("revoked request %+v", got)
 		}
 		return nil
 	})
